@@ -1,0 +1,165 @@
+#pragma once
+
+// Every name that crosses the wire (JSON keys, channel names, HTTP paths, headers) lives here, so
+// that a reader can see the whole contract in one place (../shared/SPEC.md is its prose form).
+
+#include <QByteArrayView>
+#include <QLatin1StringView>
+
+namespace Wire {
+
+// Bayeux message fields (Bayeux 1.0 §5)
+namespace Field {
+inline constexpr QLatin1StringView Channel { "channel" };
+inline constexpr QLatin1StringView ClientId { "clientId" };
+inline constexpr QLatin1StringView Id { "id" };
+inline constexpr QLatin1StringView Data { "data" };
+inline constexpr QLatin1StringView Successful { "successful" };
+inline constexpr QLatin1StringView Error { "error" };
+inline constexpr QLatin1StringView Advice { "advice" };
+inline constexpr QLatin1StringView Ext { "ext" };
+inline constexpr QLatin1StringView Version { "version" };
+inline constexpr QLatin1StringView MinimumVersion { "minimumVersion" };
+inline constexpr QLatin1StringView SupportedConnectionTypes { "supportedConnectionTypes" };
+inline constexpr QLatin1StringView ConnectionType { "connectionType" };
+inline constexpr QLatin1StringView Subscription { "subscription" };
+inline constexpr QLatin1StringView Ack { "ack" };
+// eXo credentials on /meta/handshake (top level, or inside ext)
+inline constexpr QLatin1StringView ExoId { "exoId" };
+inline constexpr QLatin1StringView ExoToken { "exoToken" };
+} // namespace Field
+
+namespace AdviceField {
+inline constexpr QLatin1StringView Reconnect { "reconnect" };
+inline constexpr QLatin1StringView Interval { "interval" };
+inline constexpr QLatin1StringView Timeout { "timeout" };
+inline constexpr QLatin1StringView MaxInterval { "maxInterval" };
+inline constexpr QLatin1StringView MultipleClients { "multiple-clients" };
+inline constexpr QLatin1StringView Retry { "retry" };
+inline constexpr QLatin1StringView Handshake { "handshake" };
+inline constexpr QLatin1StringView None { "none" };
+} // namespace AdviceField
+
+namespace Channel {
+inline constexpr QLatin1StringView Handshake { "/meta/handshake" };
+inline constexpr QLatin1StringView Connect { "/meta/connect" };
+inline constexpr QLatin1StringView Disconnect { "/meta/disconnect" };
+inline constexpr QLatin1StringView Subscribe { "/meta/subscribe" };
+inline constexpr QLatin1StringView Unsubscribe { "/meta/unsubscribe" };
+inline constexpr QLatin1StringView MetaPrefix { "/meta/" };
+inline constexpr QLatin1StringView ServicePrefix { "/service/" };
+} // namespace Channel
+
+namespace Transport {
+inline constexpr QLatin1StringView LongPolling { "long-polling" };
+inline constexpr QLatin1StringView CallbackPolling { "callback-polling" };
+inline constexpr QLatin1StringView WebSocket { "websocket" };
+} // namespace Transport
+
+// Bayeux error strings: "code::text" (Bayeux 1.0 §5.12)
+namespace Error {
+inline constexpr QLatin1StringView InvalidToken { "403::invalid token" };
+inline constexpr QLatin1StringView NodeFull { "503::node full" };
+inline constexpr QLatin1StringView UnknownClient { "402::unknown client" };
+inline constexpr QLatin1StringView InvalidChannel { "400::invalid channel" };
+inline constexpr QLatin1StringView InvalidMessage { "400::invalid message" };
+inline constexpr QLatin1StringView Forbidden { "403::forbidden" };
+inline constexpr QLatin1StringView UnsupportedVersion { "400::unsupported version" };
+inline constexpr QLatin1StringView UnsupportedConnectionType { "400::unsupported connection type" };
+inline constexpr QLatin1StringView NotSubscribed { "404::not subscribed" };
+inline constexpr QLatin1StringView UserMismatch { "403::user mismatch" };
+inline constexpr QLatin1StringView TooManySubscriptions { "403::too many subscriptions" };
+} // namespace Error
+
+inline constexpr QLatin1StringView BayeuxVersion { "1.0" };
+inline constexpr QByteArrayView BrowserCookie { "BAYEUX_BROWSER" };
+
+// REST delivery API body fields (SPEC §2)
+namespace Rest {
+inline constexpr QLatin1StringView Channel { "channel" };
+inline constexpr QLatin1StringView ExoId { "exoId" };
+inline constexpr QLatin1StringView Message { "message" };
+inline constexpr QLatin1StringView Id { "id" };
+inline constexpr QLatin1StringView Delivered { "delivered" };
+inline constexpr QLatin1StringView Error { "error" };
+inline constexpr QLatin1StringView Url { "url" };
+inline constexpr QLatin1StringView NodeId { "nodeId" };
+} // namespace Rest
+
+// HTTP paths (SPEC §2, §3). Every REST path answers with and without its trailing slash.
+namespace Path {
+inline constexpr QLatin1StringView Bayeux { "/cometd/cometd" };
+inline constexpr QLatin1StringView RestPrefix { "/rest/" };
+inline constexpr QLatin1StringView ContinuationPrefix { "/rest/continuation/" };
+inline constexpr QLatin1StringView BalancerPrefix { "/rest/balancer/" };
+inline constexpr QLatin1StringView GetToken { "gettoken" };
+inline constexpr QLatin1StringView IsSubscribed { "issubscribed" };
+inline constexpr QLatin1StringView HasChannel { "haschannel" };
+inline constexpr QLatin1StringView SendPrivate { "sendprivatemessage" };
+inline constexpr QLatin1StringView SendBroadcast { "sendbroadcastmessage" };
+inline constexpr QLatin1StringView CometdUrl { "cometdurl" };
+inline constexpr QLatin1StringView ReleaseCometd { "releasecometd" };
+inline constexpr QLatin1StringView Metrics { "/metrics" };
+} // namespace Path
+
+namespace Query {
+inline constexpr QLatin1StringView Channel { "channel" };
+inline constexpr QLatin1StringView Message { "message" };
+inline constexpr QLatin1StringView Jsonp { "jsonp" };
+} // namespace Query
+
+// The node's JSON configuration file (SPEC §1): keys and enumerated values.
+namespace Config {
+inline constexpr QLatin1StringView Role { "role" };
+inline constexpr QLatin1StringView Listen { "listen" };
+inline constexpr QLatin1StringView NodeId { "nodeId" };
+inline constexpr QLatin1StringView BalancerUrl { "balancerUrl" };
+inline constexpr QLatin1StringView Secret { "secret" };
+inline constexpr QLatin1StringView ApiKey { "apiKey" };
+inline constexpr QLatin1StringView AdminToken { "adminToken" };
+inline constexpr QLatin1StringView TokenIssue { "tokenIssue" };
+inline constexpr QLatin1StringView TokenTtl { "tokenTtl" };
+inline constexpr QLatin1StringView Nodes { "nodes" };
+inline constexpr QLatin1StringView NodeIdField { "id" };
+inline constexpr QLatin1StringView NodeUrl { "url" };
+inline constexpr QLatin1StringView MaxConnection { "maxConnection" };
+inline constexpr QLatin1StringView Bayeux { "bayeux" };
+inline constexpr QLatin1StringView Timeout { "timeout" };
+inline constexpr QLatin1StringView Interval { "interval" };
+inline constexpr QLatin1StringView MaxInterval { "maxInterval" };
+inline constexpr QLatin1StringView MaxMessageBytes { "maxMessageBytes" };
+inline constexpr QLatin1StringView Limits { "limits" };
+inline constexpr QLatin1StringView MaxConnections { "maxConnections" };
+inline constexpr QLatin1StringView MaxRequestBytes { "maxRequestBytes" };
+inline constexpr QLatin1StringView HeaderTimeout { "headerTimeout" };
+inline constexpr QLatin1StringView IdleTimeout { "idleTimeout" };
+inline constexpr QLatin1StringView Cors { "cors" };
+inline constexpr QLatin1StringView Origins { "origins" };
+// values
+inline constexpr QLatin1StringView RoleAll { "all" };
+inline constexpr QLatin1StringView RoleBalancer { "balancer" };
+inline constexpr QLatin1StringView RoleNode { "node" };
+inline constexpr QLatin1StringView TokenIssueOpen { "open" };
+inline constexpr QLatin1StringView TokenIssueApiKey { "apiKey" };
+inline constexpr QLatin1StringView AnyOrigin { "*" };
+} // namespace Config
+
+// The original eXo kernel XML configuration: the load balancer's object-param (SPEC §1).
+namespace ExoXml {
+inline constexpr QLatin1StringView LoadBalancerParam { "cometd.lb.configuration" };
+inline constexpr QLatin1StringView ObjectParam { "object-param" };
+inline constexpr QLatin1StringView Name { "name" };
+inline constexpr QLatin1StringView Object { "object" };
+inline constexpr QLatin1StringView Field { "field" };
+inline constexpr QLatin1StringView Collection { "collection" };
+inline constexpr QLatin1StringView Value { "value" };
+inline constexpr QLatin1StringView String { "string" };
+inline constexpr QLatin1StringView Int { "int" };
+inline constexpr QLatin1StringView NameAttribute { "name" };
+inline constexpr QLatin1StringView NodesField { "nodes" };
+inline constexpr QLatin1StringView IdField { "id" };
+inline constexpr QLatin1StringView UrlField { "url" };
+inline constexpr QLatin1StringView MaxConnectionField { "maxConnection" };
+} // namespace ExoXml
+
+} // namespace Wire
