@@ -1,0 +1,865 @@
+#include "bayeuxengine.h"
+
+#include "channelindex.h"
+#include "deadlinequeue.h"
+#include "inboundmessage.h"
+#include "outgoingmessage.h"
+#include "replybuilder.h"
+#include "sessionstore.h"
+#include "wire.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QSet>
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+// Debug output (one line per session opened or closed) is off unless the logging rules ask for it.
+Q_LOGGING_CATEGORY(lcBayeux, "cometd.bayeux", QtInfoMsg)
+
+namespace Bayeux {
+
+namespace {
+
+constexpr QLatin1StringView SupportedTransports[] {
+    Wire::Transport::LongPolling,
+    Wire::Transport::CallbackPolling,
+    Wire::Transport::WebSocket,
+};
+
+// The engine keeps one of its own constants: a session outlives the caller's string.
+QLatin1StringView knownTransport(QLatin1StringView name)
+{
+    const auto *const it = std::find(std::begin(SupportedTransports), std::end(SupportedTransports), name);
+    return it == std::end(SupportedTransports) ? QLatin1StringView("unknown") : *it;
+}
+
+bool isSupportedConnectionType(const QJsonValue &value)
+{
+    const QString type = value.toString();
+    return std::any_of(std::begin(SupportedTransports), std::end(SupportedTransports),
+        [&type](QLatin1StringView known) { return type == known; });
+}
+
+QJsonArray supportedConnectionTypes()
+{
+    QJsonArray types;
+    for (const QLatin1StringView type : SupportedTransports)
+        types.append(type);
+    return types;
+}
+
+// The reply to a /meta/connect whose session has gone meanwhile.
+InboundMessage vanishedConnect(const QJsonValue &id)
+{
+    InboundMessage message;
+    message.kind = InboundMessage::Kind::Connect;
+    message.channel = Wire::Channel::Connect;
+    message.id = id;
+    return message;
+}
+
+// Connection types the client offers at handshake: absent, or at least one of ours.
+bool offersSupportedConnectionType(const QJsonValue &value)
+{
+    if (!value.isArray() || value.toArray().isEmpty()) return true;
+    const QJsonArray offered = value.toArray();
+    return std::any_of(
+        offered.begin(), offered.end(), [](const QJsonValue &v) { return isSupportedConnectionType(v); });
+}
+
+} // namespace
+
+struct BayeuxEngine::Private
+{
+    // The answer being built for one handleBatch() call.
+    struct Batch
+    {
+        Connection *connection = nullptr;
+        const RequestInfo *info = nullptr;
+        QList<QByteArray> replies;
+        // The batch's /meta/connect, decided once every message of the batch has been handled, so
+        // that messages queued by the batch itself go with it. Its reply slot is replies[index].
+        struct Connect
+        {
+            QByteArray clientId;
+            QJsonValue id;
+            qsizetype index = 0;
+            qint64 holdMs = 0;
+            bool resend = false; // ack: delivered messages are unacknowledged, send them again now
+        };
+        std::optional<Connect> connect;
+    };
+
+    enum class Answer {
+        Normal, // timeout, messages, shutdown: the queued messages go with the reply
+        Superseded, // a newer /meta/connect arrived: the reply alone, the messages wait for the newer one
+        Disconnected, // /meta/disconnect: the reply alone, reconnect none
+    };
+
+    Private(BayeuxEngine *engine, EngineOptions opts, TokenCheck check)
+        : q(engine)
+        , options(opts)
+        , tokenCheck(std::move(check))
+        , replies(opts)
+        , sessions(&stats)
+    {
+        elapsed.start();
+        clock = [this] { return elapsed.elapsed(); };
+        timer.setSingleShot(true);
+        QObject::connect(&timer, &QTimer::timeout, q, [this] { processDeadlines(); });
+    }
+
+    // ---- batches
+    void handleMessage(const QJsonValue &value, Batch &batch);
+    void finishBatch(Batch &batch);
+    void onHandshake(const InboundMessage &message, Batch &batch);
+    void onConnect(const InboundMessage &message, Batch &batch);
+    void onDisconnect(const InboundMessage &message, Batch &batch);
+    void onSubscribe(const InboundMessage &message, Batch &batch, bool subscribing);
+    void onPublish(const InboundMessage &message, Batch &batch);
+    void resolveEarlierConnect(Batch &batch);
+    QJsonObject unknownClient(const InboundMessage &message) const;
+    std::optional<QLatin1StringView> checkCredentialsAgain(const Session *session, const QJsonObject &object) const;
+
+    // ---- connects and delivery
+    QJsonObject connectReply(
+        const Session *session, const QJsonValue &id, const QJsonObject &advice, qint64 ackBatch) const;
+    void hold(Session *session, Batch &batch, const Batch::Connect &connect);
+    void answerHeld(Session *session, Answer answer);
+    void dropHeld(Session *session);
+    void releaseHeldState(Session *session, const HeldConnect &held);
+    void enqueue(Session *session, const OutgoingMessage &message);
+    void scheduleFlush();
+    void flush();
+    void deliverQueued(Session *session);
+    void deliver(Connection *connection, const QByteArray &json, qsizetype messageCount);
+
+    // ---- connections
+    void setPushConnection(Session *session, Connection *connection);
+    void unlinkIfUnused(Session *session, Connection *connection);
+
+    // ---- deadlines and lifetime
+    void scheduleDeadline(Session *session, qint64 deadline);
+    void scheduleExpiry(Session *session);
+    void armTimer();
+    void processDeadlines();
+    void removeSession(const QByteArray &clientId, const char *why);
+
+    BayeuxEngine *q;
+    EngineOptions options;
+    TokenCheck tokenCheck;
+    Clock clock;
+    QElapsedTimer elapsed;
+    ReplyBuilder replies;
+    QueueStats stats; // before `sessions`: the queues report to it until they are destroyed
+    SessionStore sessions;
+    ChannelIndex channels;
+    DeadlineQueue deadlines;
+    QTimer timer; // the engine's only timer, armed for deadlines.nextDeadline()
+    qint64 timerArmedFor = 0;
+    QSet<QByteArray> holding; // clientIds with a held /meta/connect
+    QHash<QByteArray, int> heldPerBrowser; // long-polls held per BAYEUX_BROWSER
+    QHash<Connection *, QSet<QByteArray>> byConnection; // sessions holding or pushing on a connection
+    QList<QByteArray> dirty; // sessions with messages to flush at the end of this event-loop turn
+    bool flushScheduled = false;
+    qint64 deliveredMessages = 0;
+};
+
+// ------------------------------------------------------------------------------------------ batches
+
+void BayeuxEngine::Private::handleMessage(const QJsonValue &value, Batch &batch)
+{
+    const InboundMessage message = InboundMessage::inspect(value);
+    if (!message.isValid()) {
+        qCDebug(lcBayeux) << "refused message on" << QStringView(message.channel).left(100) << message.error;
+        batch.replies.append(toCompactJson(ReplyBuilder::failure(message, message.error)));
+        return;
+    }
+    switch (message.kind) {
+    case InboundMessage::Kind::Handshake:
+        onHandshake(message, batch);
+        break;
+    case InboundMessage::Kind::Connect:
+        onConnect(message, batch);
+        break;
+    case InboundMessage::Kind::Disconnect:
+        onDisconnect(message, batch);
+        break;
+    case InboundMessage::Kind::Subscribe:
+        onSubscribe(message, batch, true);
+        break;
+    case InboundMessage::Kind::Unsubscribe:
+        onSubscribe(message, batch, false);
+        break;
+    case InboundMessage::Kind::Publish:
+        onPublish(message, batch);
+        break;
+    }
+}
+
+QJsonObject BayeuxEngine::Private::unknownClient(const InboundMessage &message) const
+{
+    QJsonObject reply = ReplyBuilder::failure(message, Wire::Error::UnknownClient);
+    // As CometD: only the replies that drive the client's connection cycle carry the advice.
+    if (message.kind == InboundMessage::Kind::Connect || message.kind == InboundMessage::Kind::Handshake)
+        reply.insert(Wire::Field::Advice, ReplyBuilder::rehandshakeAdvice());
+    return reply;
+}
+
+void BayeuxEngine::Private::onHandshake(const InboundMessage &message, Batch &batch)
+{
+    const Credentials credentials = Credentials::from(message.object);
+    const bool authenticated = credentials.user && credentials.token && !credentials.user->isEmpty()
+        && !credentials.token->isEmpty() && tokenCheck && tokenCheck(*credentials.user, *credentials.token);
+    if (!authenticated) {
+        qCInfo(lcBayeux) << "handshake refused: invalid token for user" << credentials.user.value_or(QString());
+        QJsonObject reply = ReplyBuilder::failure(message, Wire::Error::InvalidToken);
+        reply.insert(Wire::Field::Advice, ReplyBuilder::noReconnectAdvice());
+        batch.replies.append(toCompactJson(reply));
+        return;
+    }
+    const QString &user = *credentials.user;
+
+    if (!offersSupportedConnectionType(message.object.value(Wire::Field::SupportedConnectionTypes))) {
+        QJsonObject reply = ReplyBuilder::failure(message, Wire::Error::UnsupportedConnectionType);
+        reply.insert(Wire::Field::Advice, ReplyBuilder::noReconnectAdvice());
+        batch.replies.append(toCompactJson(reply));
+        return;
+    }
+
+    const bool newUser = !sessions.hasUser(user);
+    if (sessions.sessionCount() >= options.maxSessions || (newUser && sessions.userCount() >= options.maxUsers)) {
+        qCInfo(lcBayeux) << "handshake refused: node full for user" << user;
+        QJsonObject reply = ReplyBuilder::failure(message, Wire::Error::NodeFull);
+        reply.insert(Wire::Field::Advice, ReplyBuilder::nodeFullAdvice());
+        batch.replies.append(toCompactJson(reply));
+        return;
+    }
+
+    Session *session = sessions.create(user, knownTransport(batch.info->transport), options.maxQueue);
+    session->browserId = batch.info->browserId;
+    const QJsonValue ackRequested = message.object.value(Wire::Field::Ext).toObject().value(Wire::Field::Ack);
+    session->queue.setAckMode(ackRequested.toBool(false));
+
+    QJsonObject reply = ReplyBuilder::reply(message);
+    reply.insert(Wire::Field::Successful, true);
+    reply.insert(Wire::Field::ClientId, QString::fromLatin1(session->clientId));
+    reply.insert(Wire::Field::Version, Wire::BayeuxVersion);
+    reply.insert(Wire::Field::SupportedConnectionTypes, supportedConnectionTypes());
+    reply.insert(Wire::Field::Advice, replies.handshakeAdvice());
+    if (session->queue.ackMode()) reply.insert(Wire::Field::Ext, QJsonObject { { Wire::Field::Ack, true } });
+    batch.replies.append(toCompactJson(reply));
+
+    scheduleExpiry(session);
+    qCDebug(lcBayeux) << "session opened for" << user << "over" << session->transport
+                      << (session->queue.ackMode() ? "with ack" : "");
+    // A copy: a slot may end the session (and free the strings) before returning.
+    const QByteArray clientId = session->clientId;
+    Q_EMIT q->sessionOpened(user, clientId, session->transport);
+}
+
+void BayeuxEngine::Private::onConnect(const InboundMessage &message, Batch &batch)
+{
+    Session *session = sessions.find(message.clientId);
+    if (!session) {
+        batch.replies.append(toCompactJson(unknownClient(message)));
+        return;
+    }
+    if (!isSupportedConnectionType(message.object.value(Wire::Field::ConnectionType))) {
+        QJsonObject reply = ReplyBuilder::failure(message, Wire::Error::UnsupportedConnectionType);
+        reply.insert(Wire::Field::ClientId, QString::fromLatin1(session->clientId));
+        reply.insert(Wire::Field::Advice, ReplyBuilder::noReconnectAdvice());
+        batch.replies.append(toCompactJson(reply));
+        return;
+    }
+    if (!batch.info->browserId.isEmpty()) session->browserId = batch.info->browserId;
+
+    bool acknowledged = false;
+    if (session->queue.ackMode()) {
+        const QJsonValue ack = message.object.value(Wire::Field::Ext).toObject().value(Wire::Field::Ack);
+        if (ack.isDouble()) {
+            session->queue.acknowledge(qint64(ack.toDouble()));
+            acknowledged = true;
+        }
+    }
+
+    // One outstanding /meta/connect per session: an older one (held, or earlier in this batch) is
+    // answered now and its messages wait for this one.
+    if (session->held) answerHeld(session, Answer::Superseded);
+    resolveEarlierConnect(batch);
+
+    qint64 holdMs = options.timeoutMs;
+    const QJsonValue requested = message.object.value(Wire::Field::Advice).toObject().value(Wire::AdviceField::Timeout);
+    if (requested.isDouble()) holdMs = std::clamp(qint64(requested.toDouble()), qint64(0), qint64(options.timeoutMs));
+
+    setPushConnection(session, batch.connection->isPersistent() ? batch.connection : nullptr);
+    // Alive: the expiry deadline no longer applies; finishBatch() sets the next one.
+    ++session->generation;
+
+    batch.connect = Batch::Connect {
+        session->clientId,
+        message.id,
+        batch.replies.size(),
+        holdMs,
+        acknowledged && session->queue.hasUnacknowledged(),
+    };
+    batch.replies.append(QByteArray()); // the connect reply's slot
+}
+
+void BayeuxEngine::Private::resolveEarlierConnect(Batch &batch)
+{
+    if (!batch.connect) return;
+    const Batch::Connect earlier = *std::exchange(batch.connect, std::nullopt);
+    Session *session = sessions.find(earlier.clientId);
+    if (session) {
+        batch.replies[earlier.index] = toCompactJson(connectReply(session, earlier.id, replies.connectAdvice(), -1));
+        scheduleExpiry(session);
+    } else {
+        batch.replies[earlier.index] = toCompactJson(unknownClient(vanishedConnect(earlier.id)));
+    }
+}
+
+void BayeuxEngine::Private::onDisconnect(const InboundMessage &message, Batch &batch)
+{
+    Session *session = sessions.find(message.clientId);
+    if (!session) {
+        batch.replies.append(toCompactJson(unknownClient(message)));
+        return;
+    }
+    QJsonObject reply = ReplyBuilder::reply(message);
+    reply.insert(Wire::Field::Successful, true);
+    reply.insert(Wire::Field::ClientId, QString::fromLatin1(session->clientId));
+    batch.replies.append(toCompactJson(reply));
+    if (session->held) answerHeld(session, Answer::Disconnected);
+    removeSession(message.clientId, "disconnect");
+}
+
+std::optional<QLatin1StringView> BayeuxEngine::Private::checkCredentialsAgain(
+    const Session *session, const QJsonObject &object) const
+{
+    const Credentials credentials = Credentials::from(object);
+    if (credentials.user && *credentials.user != session->user) return Wire::Error::UserMismatch;
+    if (credentials.token && !(tokenCheck && tokenCheck(session->user, *credentials.token)))
+        return Wire::Error::InvalidToken;
+    return std::nullopt;
+}
+
+void BayeuxEngine::Private::onSubscribe(const InboundMessage &message, Batch &batch, bool subscribing)
+{
+    Session *session = sessions.find(message.clientId);
+    if (!session) {
+        batch.replies.append(toCompactJson(unknownClient(message)));
+        return;
+    }
+    const QJsonValue subscription = message.object.value(Wire::Field::Subscription);
+    const auto fail = [&](QLatin1StringView error) {
+        QJsonObject reply = ReplyBuilder::failure(message, error);
+        reply.insert(Wire::Field::ClientId, QString::fromLatin1(session->clientId));
+        if (!subscription.isUndefined()) reply.insert(Wire::Field::Subscription, subscription);
+        batch.replies.append(toCompactJson(reply));
+    };
+
+    if (const auto error = checkCredentialsAgain(session, message.object)) {
+        fail(*error);
+        return;
+    }
+
+    QJsonArray requested;
+    if (subscription.isString())
+        requested.append(subscription);
+    else if (subscription.isArray())
+        requested = subscription.toArray();
+    if (requested.isEmpty()) {
+        fail(Wire::Error::InvalidMessage);
+        return;
+    }
+    if (requested.size() > options.maxSubscriptions) {
+        fail(Wire::Error::TooManySubscriptions);
+        return;
+    }
+
+    // Every name is checked before any is applied: a refused request changes nothing.
+    QList<ChannelName> names;
+    names.reserve(requested.size());
+    qsizetype added = 0;
+    for (const QJsonValue value : std::as_const(requested)) {
+        std::optional<ChannelName> name = value.isString() ? ChannelName::parse(value.toString()) : std::nullopt;
+        if (!name) {
+            fail(Wire::Error::InvalidChannel);
+            return;
+        }
+        if (subscribing && name->isMeta()) {
+            fail(Wire::Error::Forbidden);
+            return;
+        }
+        if (!session->subscriptions.contains(name->toString())) ++added;
+        names.append(std::move(*name));
+    }
+
+    if (subscribing) {
+        if (session->subscriptions.size() + added > options.maxSubscriptions) {
+            fail(Wire::Error::TooManySubscriptions);
+            return;
+        }
+        for (const ChannelName &name : std::as_const(names)) {
+            session->subscriptions.insert(name.toString());
+            channels.subscribe(name, session);
+        }
+    } else {
+        // As CometD for a channel that exists: leaving a channel one is not in succeeds.
+        for (const ChannelName &name : std::as_const(names)) {
+            session->subscriptions.remove(name.toString());
+            channels.unsubscribe(name.toString(), session);
+        }
+    }
+
+    QJsonObject reply = ReplyBuilder::reply(message);
+    reply.insert(Wire::Field::Successful, true);
+    reply.insert(Wire::Field::ClientId, QString::fromLatin1(session->clientId));
+    reply.insert(Wire::Field::Subscription, subscription);
+    batch.replies.append(toCompactJson(reply));
+}
+
+void BayeuxEngine::Private::onPublish(const InboundMessage &message, Batch &batch)
+{
+    Session *session = sessions.find(message.clientId);
+    if (!session) {
+        batch.replies.append(toCompactJson(unknownClient(message)));
+        return;
+    }
+    if (message.name->isWildcard()) {
+        batch.replies.append(toCompactJson(ReplyBuilder::failure(message, Wire::Error::InvalidChannel)));
+        return;
+    }
+    const QJsonValue data = message.object.value(Wire::Field::Data);
+    if (data.isUndefined()) {
+        batch.replies.append(toCompactJson(ReplyBuilder::failure(message, Wire::Error::InvalidMessage)));
+        return;
+    }
+
+    // /service channels reach the server only: acknowledged, never broadcast.
+    if (!message.name->isService()) {
+        std::optional<OutgoingMessage> outgoing;
+        channels.forEachSubscriber(*message.name, [&](Session *subscriber) {
+            if (!outgoing) outgoing = OutgoingMessage::make(message.channel, data, message.id);
+            enqueue(subscriber, *outgoing);
+        });
+    }
+
+    QJsonObject reply = ReplyBuilder::reply(message);
+    reply.insert(Wire::Field::Successful, true);
+    batch.replies.append(toCompactJson(reply));
+}
+
+void BayeuxEngine::Private::finishBatch(Batch &batch)
+{
+    Connection *connection = batch.connection;
+    if (!batch.connect) {
+        if (!batch.replies.isEmpty() || !connection->isPersistent()) {
+            JsonArrayWriter writer;
+            for (const QByteArray &reply : std::as_const(batch.replies))
+                writer.append(reply);
+            deliver(connection, writer.take(), 0);
+        }
+        return;
+    }
+
+    const Batch::Connect connect = *batch.connect;
+    Session *session = sessions.find(connect.clientId);
+    if (!session) {
+        // Disconnected later in the same batch.
+        batch.connect.reset();
+        batch.replies[connect.index] = toCompactJson(unknownClient(vanishedConnect(connect.id)));
+        finishBatch(batch);
+        return;
+    }
+
+    bool answerNow = connect.holdMs == 0 || connect.resend || session->queue.hasUnsent();
+    bool multipleClients = false;
+    if (!answerNow && !connection->isPersistent() && !session->browserId.isEmpty() && options.maxSessionsPerBrowser >= 0
+        && heldPerBrowser.value(session->browserId) >= options.maxSessionsPerBrowser) {
+        // As CometD: another tab of this browser already holds a long-poll; holding one more would
+        // use up the browser's few connections per host, so this one polls at an interval instead.
+        answerNow = true;
+        multipleClients = true;
+    }
+    if (!answerNow) {
+        hold(session, batch, connect);
+        return;
+    }
+
+    SessionQueue::Delivery delivery = session->queue.takeForDelivery();
+    const QJsonObject advice = multipleClients ? replies.multipleClientsAdvice() : replies.connectAdvice();
+    batch.replies[connect.index] = toCompactJson(connectReply(session, connect.id, advice, delivery.batch));
+    JsonArrayWriter writer;
+    for (const QByteArray &reply : std::as_const(batch.replies))
+        writer.append(reply);
+    writer.append(delivery.messages);
+    scheduleExpiry(session);
+    deliver(connection, writer.take(), delivery.messages.size());
+}
+
+// ------------------------------------------------------------------------------ connects, delivery
+
+QJsonObject BayeuxEngine::Private::connectReply(
+    const Session *session, const QJsonValue &id, const QJsonObject &advice, qint64 ackBatch) const
+{
+    QJsonObject reply = ReplyBuilder::reply(Wire::Channel::Connect, id);
+    reply.insert(Wire::Field::Successful, true);
+    reply.insert(Wire::Field::ClientId, QString::fromLatin1(session->clientId));
+    reply.insert(Wire::Field::Advice, advice);
+    if (ackBatch >= 0) reply.insert(Wire::Field::Ext, QJsonObject { { Wire::Field::Ack, ackBatch } });
+    return reply;
+}
+
+void BayeuxEngine::Private::hold(Session *session, Batch &batch, const Batch::Connect &connect)
+{
+    HeldConnect held;
+    held.connection = batch.connection;
+    held.id = connect.id;
+    held.persistent = batch.connection->isPersistent();
+    batch.replies.removeAt(connect.index); // the reply is built when the connect is answered
+    if (held.persistent) {
+        // WebSocket: the rest of the batch is answered now; only the connect waits.
+        if (!batch.replies.isEmpty()) {
+            JsonArrayWriter writer;
+            for (const QByteArray &reply : std::as_const(batch.replies))
+                writer.append(reply);
+            deliver(batch.connection, writer.take(), 0);
+        }
+    } else {
+        // Long-polling: one HTTP answer, so the whole batch waits with the connect.
+        held.replies = std::move(batch.replies);
+        held.connectIndex = connect.index;
+        held.browserId = session->browserId;
+        if (!held.browserId.isEmpty()) ++heldPerBrowser[held.browserId];
+    }
+    session->held = std::move(held);
+    holding.insert(session->clientId);
+    byConnection[batch.connection].insert(session->clientId);
+    scheduleDeadline(session, clock() + connect.holdMs);
+}
+
+void BayeuxEngine::Private::releaseHeldState(Session *session, const HeldConnect &held)
+{
+    holding.remove(session->clientId);
+    if (!held.browserId.isEmpty()) {
+        const auto it = heldPerBrowser.find(held.browserId);
+        if (it != heldPerBrowser.end() && --*it <= 0) heldPerBrowser.erase(it);
+    }
+    unlinkIfUnused(session, held.connection);
+}
+
+void BayeuxEngine::Private::answerHeld(Session *session, Answer answer)
+{
+    // The session's state is settled before deliver(): a transport may call back into the engine.
+    HeldConnect held = std::move(*session->held);
+    session->held.reset();
+    releaseHeldState(session, held);
+
+    SessionQueue::Delivery delivery;
+    if (answer == Answer::Normal) delivery = session->queue.takeForDelivery();
+    const QJsonObject advice
+        = answer == Answer::Disconnected ? ReplyBuilder::noReconnectAdvice() : replies.connectAdvice();
+    const QByteArray reply = toCompactJson(connectReply(session, held.id, advice, delivery.batch));
+
+    JsonArrayWriter writer;
+    for (qsizetype i = 0; i <= held.replies.size(); ++i) {
+        if (i == held.connectIndex) writer.append(reply);
+        if (i < held.replies.size()) writer.append(held.replies.at(i));
+    }
+    writer.append(delivery.messages);
+    if (answer != Answer::Disconnected) scheduleExpiry(session);
+    deliver(held.connection, writer.take(), delivery.messages.size());
+}
+
+void BayeuxEngine::Private::dropHeld(Session *session)
+{
+    const HeldConnect held = std::move(*session->held);
+    session->held.reset();
+    releaseHeldState(session, held);
+    scheduleExpiry(session);
+}
+
+void BayeuxEngine::Private::enqueue(Session *session, const OutgoingMessage &message)
+{
+    session->queue.enqueue(message);
+    if (!session->dirty && (session->held || session->pushConnection)) {
+        session->dirty = true;
+        dirty.append(session->clientId);
+        scheduleFlush();
+    }
+}
+
+void BayeuxEngine::Private::scheduleFlush()
+{
+    if (flushScheduled) return;
+    flushScheduled = true;
+    // Once per event-loop turn: every message queued in this turn goes in one deliver() per session.
+    QMetaObject::invokeMethod(
+        q,
+        [this] {
+            flushScheduled = false;
+            flush();
+        },
+        Qt::QueuedConnection);
+}
+
+void BayeuxEngine::Private::flush()
+{
+    const QList<QByteArray> pending = std::exchange(dirty, {});
+    for (const QByteArray &clientId : pending) {
+        Session *session = sessions.find(clientId);
+        if (!session) continue;
+        session->dirty = false;
+        deliverQueued(session);
+    }
+}
+
+void BayeuxEngine::Private::deliverQueued(Session *session)
+{
+    if (!session->queue.hasUnsent()) return;
+    // Long-polling, and every ack session (CometD delivers those with /meta/connect replies only, so
+    // that each message belongs to an acknowledged batch), answer the held connect.
+    if (session->held && (!session->held->persistent || session->queue.ackMode())) {
+        answerHeld(session, Answer::Normal);
+        return;
+    }
+    if (session->pushConnection && !session->queue.ackMode()) {
+        const SessionQueue::Delivery delivery = session->queue.takeForDelivery();
+        const QByteArray json = delivery.messages.size() == 1 ? delivery.messages.first().framed : [&] {
+            JsonArrayWriter writer;
+            writer.append(delivery.messages);
+            return writer.take();
+        }();
+        deliver(session->pushConnection, json, delivery.messages.size());
+    }
+}
+
+void BayeuxEngine::Private::deliver(Connection *connection, const QByteArray &json, qsizetype messageCount)
+{
+    deliveredMessages += messageCount;
+    connection->deliver(json);
+}
+
+// ------------------------------------------------------------------------------------ connections
+
+void BayeuxEngine::Private::setPushConnection(Session *session, Connection *connection)
+{
+    Connection *previous = std::exchange(session->pushConnection, connection);
+    if (connection) byConnection[connection].insert(session->clientId);
+    if (previous != connection) unlinkIfUnused(session, previous);
+}
+
+void BayeuxEngine::Private::unlinkIfUnused(Session *session, Connection *connection)
+{
+    if (!connection || session->pushConnection == connection
+        || (session->held && session->held->connection == connection))
+        return;
+    const auto it = byConnection.find(connection);
+    if (it == byConnection.end()) return;
+    it->remove(session->clientId);
+    if (it->isEmpty()) byConnection.erase(it);
+}
+
+// ---------------------------------------------------------------------------- deadlines, lifetime
+
+void BayeuxEngine::Private::scheduleDeadline(Session *session, qint64 deadline)
+{
+    deadlines.schedule(deadline, session->clientId, ++session->generation);
+    // Superseded entries stay until they come due; past a multiple of the live ones, sweep them.
+    if (deadlines.size() > 4 * sessions.sessionCount() + 1024) {
+        deadlines.removeIf([this](const DeadlineQueue::Entry &entry) {
+            const Session *owner = sessions.find(entry.key);
+            return !owner || owner->generation != entry.generation;
+        });
+    }
+    armTimer();
+}
+
+void BayeuxEngine::Private::scheduleExpiry(Session *session)
+{
+    // The client waits `interval` before its next /meta/connect, then has maxInterval to send it.
+    scheduleDeadline(session, clock() + options.intervalMs + options.maxIntervalMs);
+}
+
+void BayeuxEngine::Private::armTimer()
+{
+    const std::optional<qint64> next = deadlines.nextDeadline();
+    if (!next) {
+        timer.stop();
+        return;
+    }
+    if (timer.isActive() && timerArmedFor <= *next) return;
+    timerArmedFor = *next;
+    const qint64 delay = std::clamp(*next - clock(), qint64(0), qint64(std::numeric_limits<int>::max()));
+    timer.start(int(delay));
+}
+
+void BayeuxEngine::Private::processDeadlines()
+{
+    const qint64 now = clock();
+    while (const std::optional<DeadlineQueue::Entry> entry = deadlines.popDue(now)) {
+        Session *session = sessions.find(entry->key);
+        if (!session || session->generation != entry->generation) continue;
+        if (session->held)
+            answerHeld(session, Answer::Normal);
+        else
+            removeSession(entry->key, "expired");
+    }
+    armTimer();
+}
+
+void BayeuxEngine::Private::removeSession(const QByteArray &clientId, const char *why)
+{
+    std::unique_ptr<Session> session = sessions.take(clientId);
+    if (!session) return;
+    for (const QString &subscription : std::as_const(session->subscriptions))
+        channels.unsubscribe(subscription, session.get());
+    if (session->held) {
+        const HeldConnect held = std::move(*session->held);
+        session->held.reset();
+        releaseHeldState(session.get(), held);
+    }
+    setPushConnection(session.get(), nullptr);
+    qCDebug(lcBayeux) << "session closed for" << session->user << why;
+    Q_EMIT q->sessionClosed(session->user, session->clientId);
+}
+
+// ------------------------------------------------------------------------------------- public API
+
+BayeuxEngine::BayeuxEngine(EngineOptions options, TokenCheck tokenCheck, QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>(this, options, std::move(tokenCheck)))
+{ }
+
+BayeuxEngine::~BayeuxEngine() = default;
+
+void BayeuxEngine::setClock(Clock clock)
+{
+    d->clock = std::move(clock);
+    d->timer.stop();
+    d->armTimer();
+}
+
+const EngineOptions &BayeuxEngine::options() const
+{
+    return d->options;
+}
+
+void BayeuxEngine::handleBatch(const QJsonArray &batch, Connection *connection, const RequestInfo &info)
+{
+    if (!connection) return;
+    Private::Batch context;
+    context.connection = connection;
+    context.info = &info;
+    context.replies.reserve(batch.size() + 1);
+    for (const QJsonValue value : batch)
+        d->handleMessage(value, context);
+    d->finishBatch(context);
+}
+
+void BayeuxEngine::connectionClosed(Connection *connection)
+{
+    const QSet<QByteArray> clientIds = d->byConnection.take(connection);
+    for (const QByteArray &clientId : clientIds) {
+        Session *session = d->sessions.find(clientId);
+        if (!session) continue;
+        if (session->pushConnection == connection) session->pushConnection = nullptr;
+        if (session->held && session->held->connection == connection) d->dropHeld(session);
+    }
+}
+
+void BayeuxEngine::releaseAllHeld()
+{
+    const QSet<QByteArray> clientIds = d->holding;
+    for (const QByteArray &clientId : clientIds) {
+        Session *session = d->sessions.find(clientId);
+        if (session && session->held) d->answerHeld(session, Private::Answer::Normal);
+    }
+}
+
+int BayeuxEngine::publish(const QString &channel, const QJsonValue &data, const QString &id)
+{
+    const std::optional<ChannelName> name = ChannelName::parse(channel);
+    if (!name || name->isWildcard() || name->isMeta() || name->isService()) return 0;
+    int count = 0;
+    std::optional<OutgoingMessage> outgoing;
+    d->channels.forEachSubscriber(*name, [&](Session *session) {
+        if (!outgoing) outgoing = OutgoingMessage::make(channel, data, id.isEmpty() ? QJsonValue() : QJsonValue(id));
+        d->enqueue(session, *outgoing);
+        ++count;
+    });
+    return count;
+}
+
+int BayeuxEngine::deliverToUser(const QString &user, const QString &channel, const QJsonValue &data, const QString &id)
+{
+    const std::optional<ChannelName> name = ChannelName::parse(channel);
+    if (!name || name->isWildcard() || name->isMeta()) return 0;
+    const QList<Session *> targets = d->sessions.sessionsOf(user);
+    if (targets.isEmpty()) return 0;
+    const OutgoingMessage outgoing = OutgoingMessage::make(channel, data, id.isEmpty() ? QJsonValue() : QJsonValue(id));
+    for (Session *session : targets)
+        d->enqueue(session, outgoing);
+    return int(targets.size());
+}
+
+bool BayeuxEngine::isSubscribed(const QString &user, const QString &channel) const
+{
+    const std::optional<ChannelName> name = ChannelName::parse(channel);
+    if (!name) return false;
+    const QStringList patterns = name->matchingPatterns();
+    for (const Session *session : d->sessions.sessionsOf(user)) {
+        if (session->subscriptions.contains(channel)) return true;
+        for (const QString &pattern : patterns) {
+            if (session->subscriptions.contains(pattern)) return true;
+        }
+    }
+    return false;
+}
+
+bool BayeuxEngine::hasChannel(const QString &channel) const
+{
+    return d->channels.hasSubscribers(channel);
+}
+
+int BayeuxEngine::sessionCount() const
+{
+    return int(d->sessions.sessionCount());
+}
+
+int BayeuxEngine::userCount() const
+{
+    return int(d->sessions.userCount());
+}
+
+int BayeuxEngine::heldCount() const
+{
+    return int(d->holding.size());
+}
+
+qint64 BayeuxEngine::queuedMessages() const
+{
+    return d->stats.queued;
+}
+
+qint64 BayeuxEngine::deliveries() const
+{
+    return d->deliveredMessages;
+}
+
+qint64 BayeuxEngine::droppedMessages() const
+{
+    return d->stats.dropped;
+}
+
+void BayeuxEngine::processDeadlines()
+{
+    d->processDeadlines();
+}
+
+} // namespace Bayeux

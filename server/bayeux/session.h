@@ -1,0 +1,54 @@
+#pragma once
+
+#include "connection.h"
+#include "sessionqueue.h"
+
+#include <QByteArray>
+#include <QJsonValue>
+#include <QLatin1StringView>
+#include <QList>
+#include <QSet>
+#include <QString>
+
+#include <optional>
+
+namespace Bayeux {
+
+// A /meta/connect the engine has not answered yet.
+struct HeldConnect
+{
+    Connection *connection = nullptr;
+    QJsonValue id { QJsonValue::Undefined }; // the connect's message id, echoed in the reply
+    // Long-polling: the other replies of the connect's batch, sent in the same answer; the connect
+    // reply goes at `connectIndex` among them.
+    QList<QByteArray> replies;
+    qsizetype connectIndex = 0;
+    bool persistent = false;
+    QByteArray browserId; // non-empty: counted in the per-browser long-poll limit under this id
+};
+
+// The state of one Bayeux client (one browser tab); the engine and its helpers drive it.
+struct Session
+{
+    Q_DISABLE_COPY_MOVE(Session)
+
+    Session(QByteArray id, QString userName, QLatin1StringView transportName, int maxQueue, QueueStats *stats)
+        : clientId(std::move(id))
+        , user(std::move(userName))
+        , transport(transportName)
+        , queue(maxQueue, stats)
+    { }
+
+    const QByteArray clientId;
+    const QString user; // bound at handshake, never changes
+    QLatin1StringView transport; // of the handshake; one of the Wire::Transport constants
+    QByteArray browserId; // BAYEUX_BROWSER cookie of the last request, may be empty
+    QSet<QString> subscriptions; // channels and patterns, as the client wrote them
+    SessionQueue queue;
+    std::optional<HeldConnect> held;
+    Connection *pushConnection = nullptr; // the WebSocket of the last /meta/connect, if any
+    quint64 generation = 0; // bumped whenever the deadline changes; older deadline entries are stale
+    bool dirty = false; // waiting in the engine's end-of-turn flush list
+};
+
+} // namespace Bayeux

@@ -1,0 +1,69 @@
+#include "sessionqueue.h"
+
+namespace Bayeux {
+
+SessionQueue::SessionQueue(int capacity, QueueStats *stats)
+    : m_stats(stats)
+    , m_capacity(qMax(1, capacity))
+{ }
+
+SessionQueue::~SessionQueue()
+{
+    if (m_stats) m_stats->queued -= m_entries.size();
+}
+
+void SessionQueue::enqueue(const OutgoingMessage &message)
+{
+    if (m_entries.size() >= m_capacity) {
+        removeFront(1);
+        ++m_dropped;
+        if (m_stats) ++m_stats->dropped;
+    }
+    m_entries.append(Entry { message, m_batch });
+    if (m_stats) ++m_stats->queued;
+}
+
+bool SessionQueue::hasUnsent() const
+{
+    if (m_entries.isEmpty()) return false;
+    return !m_ackMode || m_entries.last().batch == m_batch;
+}
+
+bool SessionQueue::hasUnacknowledged() const
+{
+    return m_ackMode && !m_entries.isEmpty() && m_entries.first().batch < m_batch;
+}
+
+SessionQueue::Delivery SessionQueue::takeForDelivery()
+{
+    Delivery delivery;
+    delivery.messages.reserve(m_entries.size());
+    for (const Entry &entry : std::as_const(m_entries))
+        delivery.messages.append(entry.message);
+    if (m_ackMode) {
+        delivery.batch = m_batch++;
+    } else {
+        removeFront(m_entries.size());
+    }
+    return delivery;
+}
+
+void SessionQueue::acknowledge(qint64 batch)
+{
+    if (!m_ackMode) return;
+    // A client cannot acknowledge a batch it has not been sent.
+    batch = qMin(batch, m_batch - 1);
+    qsizetype count = 0;
+    while (count < m_entries.size() && m_entries.at(count).batch <= batch)
+        ++count;
+    removeFront(count);
+}
+
+void SessionQueue::removeFront(qsizetype count)
+{
+    if (count <= 0) return;
+    m_entries.remove(0, count);
+    if (m_stats) m_stats->queued -= count;
+}
+
+} // namespace Bayeux
