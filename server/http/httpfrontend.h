@@ -1,0 +1,125 @@
+#pragma once
+
+#include "httpresponder.h"
+#include "httptypes.h"
+
+#include <QAbstractHttpServer>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QHostAddress>
+#include <QLoggingCategory>
+#include <QSet>
+#include <QTimer>
+#include <QWebSocket>
+
+#include <functional>
+
+Q_DECLARE_LOGGING_CATEGORY(lcHttp)
+
+class QTcpSocket;
+
+namespace Http {
+
+struct Limits
+{
+    int maxConnections = 50000;
+    qint64 maxRequestBytes = 65536; // request line + headers + body; over it: 413
+    int headerTimeoutMs = 10000; // to receive a whole request
+    int idleTimeoutMs = 60000; // no traffic on a connection that holds no request
+    qint64 maxWebSocketMessageBytes = 65536;
+};
+
+class Frontend;
+
+// Per-connection guard state, a child of its socket so that it dies with it.
+class ConnectionState final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ConnectionState)
+public:
+    ConnectionState(QTcpSocket *socket, Frontend *frontend);
+    ~ConnectionState() override;
+
+    QTcpSocket *socket() const { return m_socket; }
+    void write(const QByteArray &bytes, bool close);
+    void abort();
+
+Q_SIGNALS:
+    void gone();
+
+private:
+    friend class Frontend;
+    friend class Responder;
+    void onReadyRead();
+    void rejectTooLarge();
+    void emitGoneOnce();
+
+    QTcpSocket *m_socket;
+    Frontend *m_frontend;
+    qint64 m_lastActivity = 0;
+    qint64 m_requestStarted = 0; // 0: between requests
+    int m_outstanding = 0; // responders not yet answered
+    bool m_headChecked = false;
+    bool m_upgraded = false; // handed to the WebSocket server: no longer ours to time out
+    bool m_goneEmitted = false;
+    bool m_rejected = false;
+};
+
+// The one place that knows QtHttpServer 6.4 (a technology preview whose API changes in 6.5 and
+// 6.8). It parses requests with it and writes responses itself, and closes its gaps: connection cap,
+// request-size limit (413), header and idle timeouts, held responders that survive a client leaving,
+// out-of-order pipelining behind a held request, HEAD, Connection: close.
+class Frontend final : public QAbstractHttpServer
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Frontend)
+public:
+    using RequestHandler = std::function<void(Request &&, Responder &&)>;
+    using UpgradeCheck = std::function<bool(const Request &)>;
+
+    explicit Frontend(Limits limits, QObject *parent = nullptr);
+    ~Frontend() override;
+
+    void setRequestHandler(RequestHandler handler);
+    // Which upgrade requests become WebSockets; the others get 404.
+    void setUpgradeCheck(UpgradeCheck check);
+
+    // Listens on address:port (0 = ephemeral) and returns the port, or 0 on failure.
+    quint16 start(const QHostAddress &address, quint16 port);
+    void stopListening();
+    // Writes out what every connection has buffered (before the process exits).
+    void flushAll();
+    QString errorString() const { return m_error; }
+
+    int connectionCount() const { return int(m_connections.size()); }
+    const Limits &limits() const { return m_limits; }
+    qint64 now() const { return m_clock.elapsed() + 1; } // never 0, which means "not started"
+
+Q_SIGNALS:
+    // A WebSocket is ready; the receiver takes ownership (it has no parent).
+    void webSocketConnected(QWebSocket *socket);
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    friend class ConnectionState;
+    friend class GuardedTcpServer;
+    void adopt(QTcpSocket *socket);
+    void sweep();
+    void takeWebSockets();
+
+    Limits m_limits;
+    RequestHandler m_handler;
+    UpgradeCheck m_upgradeCheck;
+    QHash<QTcpSocket *, ConnectionState *> m_connections;
+    QTimer m_sweep;
+    QElapsedTimer m_clock;
+    QString m_error;
+};
+
+// Raises RLIMIT_NOFILE to its hard limit; returns the soft limit now in force.
+qint64 raiseFileLimit();
+
+} // namespace Http

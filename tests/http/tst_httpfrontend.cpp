@@ -1,0 +1,292 @@
+// The QtHttpServer 6.4.2 traps (../shared/notes/qthttpserver-6.4.md), each closed by Http::Frontend.
+#include "eventdispatcher.h"
+#include "httpfrontend.h"
+
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTest>
+#include <QWebSocket>
+
+#include <sys/resource.h>
+
+#include <optional>
+
+using namespace Http;
+
+namespace {
+
+// A raw HTTP client: what it sent is exactly what the test wrote.
+struct RawClient
+{
+    QTcpSocket socket;
+    QByteArray received;
+    bool closed = false;
+
+    explicit RawClient(quint16 port)
+    {
+        QObject::connect(&socket, &QTcpSocket::readyRead, &socket, [this] { received += socket.readAll(); });
+        QObject::connect(&socket, &QTcpSocket::disconnected, &socket, [this] { closed = true; });
+        socket.connectToHost(QHostAddress::LocalHost, port);
+    }
+    bool connected() { return socket.state() == QAbstractSocket::ConnectedState; }
+    void send(const QByteArray &bytes) { socket.write(bytes); }
+    int responses() const { return int(received.count("HTTP/1.1 ")); }
+};
+
+} // namespace
+
+class tst_HttpFrontend : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<Frontend> m_frontend;
+    quint16 m_port = 0;
+    std::vector<Responder> m_held; // responders the "hold" path keeps
+    int m_goneCalls = 0;
+
+    void startServer(Limits limits = {})
+    {
+        m_held.clear();
+        m_goneCalls = 0;
+        m_frontend = std::make_unique<Frontend>(limits);
+        m_frontend->setRequestHandler([this](Request &&request, Responder &&responder) {
+            const QString path = request.path();
+            if (path == u"/hold") {
+                responder.whenGone(m_frontend.get(), [this] { ++m_goneCalls; });
+                m_held.push_back(std::move(responder));
+            } else if (path == u"/drop") {
+                // a responder destroyed unanswered
+            } else {
+                responder.respond(Response::text("echo:" + request.body));
+            }
+        });
+        m_frontend->setUpgradeCheck([](const Request &request) { return request.path() == u"/ws"; });
+        m_port = m_frontend->start(QHostAddress::LocalHost, 0);
+        QVERIFY(m_port != 0);
+    }
+
+private slots:
+    void cleanup()
+    {
+        m_held.clear();
+        m_frontend.reset();
+    }
+
+    void answersAndKeepsAlive()
+    {
+        startServer();
+        RawClient c(m_port);
+        c.send("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi");
+        QTRY_COMPARE(c.responses(), 1);
+        QVERIFY(c.received.endsWith("echo:hi"));
+        c.send("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nbye");
+        QTRY_COMPARE(c.responses(), 2);
+        QVERIFY(!c.closed);
+    }
+
+    void heldResponderSurvivesClientLeaving()
+    {
+        startServer();
+        {
+            RawClient c(m_port);
+            c.send("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n");
+            QTRY_COMPARE(m_held.size(), size_t(1));
+            QVERIFY(m_held.front().isConnected());
+            c.socket.abort();
+        }
+        QTRY_COMPARE(m_goneCalls, 1);
+        QTRY_VERIFY(!m_held.front().isConnected());
+        m_held.front().respond(Response::text("late")); // must not touch the freed socket
+        QVERIFY(m_held.front().isAnswered());
+        QTRY_COMPARE(m_frontend->connectionCount(), 0);
+    }
+
+    void heldResponderAnsweredLater()
+    {
+        startServer();
+        RawClient c(m_port);
+        c.send("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n");
+        QTRY_COMPARE(m_held.size(), size_t(1));
+        QCOMPARE(c.responses(), 0);
+        m_held.front().respond(Response::text("done"));
+        QTRY_COMPARE(c.responses(), 1);
+        QVERIFY(c.received.endsWith("done"));
+        QCOMPARE(m_goneCalls, 0);
+    }
+
+    void secondRequestBehindHeldOneClosesConnection()
+    {
+        startServer();
+        RawClient c(m_port);
+        c.send("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n");
+        QTRY_COMPARE(m_held.size(), size_t(1));
+        c.send("GET /other HTTP/1.1\r\nHost: a\r\n\r\n");
+        QTRY_VERIFY(c.closed);
+        QCOMPARE(c.responses(), 0); // never an answer out of order
+        QTRY_COMPARE(m_goneCalls, 1);
+    }
+
+    void droppedResponderAnswers500()
+    {
+        startServer();
+        RawClient c(m_port);
+        c.send("GET /drop HTTP/1.1\r\nHost: a\r\n\r\n");
+        QTRY_COMPARE(c.responses(), 1);
+        QVERIFY(c.received.startsWith("HTTP/1.1 500"));
+    }
+
+    void connectionCap()
+    {
+        Limits limits;
+        limits.maxConnections = 2;
+        startServer(limits);
+        RawClient a(m_port), b(m_port);
+        QTRY_COMPARE(m_frontend->connectionCount(), 2);
+        RawClient third(m_port);
+        QTRY_VERIFY(third.closed);
+        QVERIFY(third.received.startsWith("HTTP/1.1 503"));
+        QCOMPARE(m_frontend->connectionCount(), 2);
+        a.socket.abort();
+        QTRY_COMPARE(m_frontend->connectionCount(), 1);
+        RawClient fourth(m_port);
+        fourth.send("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n\r\nz");
+        QTRY_COMPARE(fourth.responses(), 1);
+        QVERIFY(fourth.received.startsWith("HTTP/1.1 200"));
+    }
+
+    void requestSizeLimit_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addRow("declared body over the limit")
+            << QByteArray("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\nabc");
+        QTest::addRow("negative content length")
+            << QByteArray("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: -5\r\n\r\n");
+        QTest::addRow("endless header") << QByteArray("GET /x HTTP/1.1\r\nX-Big: " + QByteArray(5000, 'a'));
+        QTest::addRow("body over the limit")
+            << QByteArray("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 5000\r\n\r\n" + QByteArray(5000, 'b'));
+    }
+
+    void requestSizeLimit()
+    {
+        QFETCH(QByteArray, request);
+        Limits limits;
+        limits.maxRequestBytes = 1024;
+        startServer(limits);
+        RawClient c(m_port);
+        c.send(request);
+        QTRY_VERIFY(c.closed);
+        QVERIFY2(c.received.startsWith("HTTP/1.1 413"), c.received.constData());
+    }
+
+    void headerTimeout()
+    {
+        Limits limits;
+        limits.headerTimeoutMs = 200;
+        startServer(limits);
+        RawClient c(m_port);
+        c.send("GET /x HTTP/1.1\r\nHost: a\r\n"); // never finished
+        QTRY_VERIFY_WITH_TIMEOUT(c.closed, 5000);
+        QVERIFY(c.received.startsWith("HTTP/1.1 408"));
+    }
+
+    void idleTimeout()
+    {
+        Limits limits;
+        limits.idleTimeoutMs = 200;
+        startServer(limits);
+        RawClient c(m_port);
+        QTRY_COMPARE(m_frontend->connectionCount(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(c.closed, 5000);
+        QCOMPARE(c.responses(), 0);
+    }
+
+    void heldRequestIsNotIdle()
+    {
+        Limits limits;
+        limits.idleTimeoutMs = 200;
+        startServer(limits);
+        RawClient c(m_port);
+        c.send("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n");
+        QTRY_COMPARE(m_held.size(), size_t(1));
+        // Two sweeps later the connection is still open because it holds a request.
+        QSignalSpy never(&c.socket, &QTcpSocket::disconnected);
+        QVERIFY(!never.wait(2500));
+        QVERIFY(m_held.front().isConnected());
+    }
+
+    void headHasNoBody()
+    {
+        startServer();
+        RawClient c(m_port);
+        c.send("HEAD /x HTTP/1.1\r\nHost: a\r\n\r\n");
+        QTRY_COMPARE(c.responses(), 1);
+        QVERIFY(c.received.contains("Content-Length: 5\r\n"));
+        QVERIFY(c.received.endsWith("\r\n\r\n"));
+    }
+
+    void connectionCloseIsHonoured()
+    {
+        startServer();
+        RawClient c(m_port);
+        c.send("POST /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\nContent-Length: 1\r\n\r\nq");
+        QTRY_VERIFY(c.closed);
+        QCOMPARE(c.responses(), 1);
+        QVERIFY(c.received.contains("Connection: close"));
+        QVERIFY(c.received.endsWith("echo:q"));
+    }
+
+    void webSocketUpgrade()
+    {
+        Limits limits;
+        limits.maxWebSocketMessageBytes = 1000;
+        startServer(limits);
+        QWebSocket *serverSide = nullptr;
+        connect(m_frontend.get(), &Frontend::webSocketConnected, this, [&](QWebSocket *ws) {
+            serverSide = ws;
+            connect(ws, &QWebSocket::textMessageReceived, ws, [ws](const QString &m) { ws->sendTextMessage(m); });
+        });
+        QWebSocket client;
+        QSignalSpy echoed(&client, &QWebSocket::textMessageReceived);
+        client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(m_port)));
+        QTRY_COMPARE(client.state(), QAbstractSocket::ConnectedState);
+        QTRY_VERIFY(serverSide);
+        client.sendTextMessage(QStringLiteral("ping"));
+        QTRY_COMPARE(echoed.size(), 1);
+        QCOMPARE(echoed.first().first().toString(), QStringLiteral("ping"));
+
+        // Over the message limit: the server closes instead of buffering it.
+        QSignalSpy closed(&client, &QWebSocket::disconnected);
+        client.sendTextMessage(QString(5000, u'x'));
+        QVERIFY(closed.wait(5000));
+        QCOMPARE(echoed.size(), 1);
+    }
+
+    void webSocketOnOtherPathIs404()
+    {
+        startServer();
+        RawClient c(m_port);
+        c.send("GET /elsewhere HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+               "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+        QTRY_COMPARE(c.responses(), 1);
+        QVERIFY(c.received.startsWith("HTTP/1.1 404"));
+    }
+
+    void fileLimitRaised()
+    {
+        rlimit limit {};
+        QCOMPARE(getrlimit(RLIMIT_NOFILE, &limit), 0);
+        const qint64 now = raiseFileLimit();
+        QCOMPARE(getrlimit(RLIMIT_NOFILE, &limit), 0);
+        QCOMPARE(now, qint64(limit.rlim_cur));
+        QCOMPARE(limit.rlim_cur, limit.rlim_max);
+    }
+};
+
+int main(int argc, char **argv)
+{
+    EventLoop::installFromEnvironment();
+    QCoreApplication app(argc, argv);
+    tst_HttpFrontend test;
+    return QTest::qExec(&test, argc, argv);
+}
+#include "tst_httpfrontend.moc"
