@@ -1,0 +1,176 @@
+#include "nodeserver.h"
+
+#include "wire.h"
+
+Q_LOGGING_CATEGORY(lcNode, "cometd.node", QtInfoMsg)
+
+namespace {
+
+Bayeux::EngineOptions engineOptions(const NodeConfig &config)
+{
+    Bayeux::EngineOptions o;
+    o.timeoutMs = int(config.bayeux.timeout.count());
+    o.intervalMs = int(config.bayeux.interval.count());
+    o.maxIntervalMs = int(config.bayeux.maxInterval.count());
+    const auto self = config.selfNode();
+    o.maxUsers = self ? self->maxConnection : NodeConfig::DefaultMaxConnection;
+    return o;
+}
+
+Http::Limits httpLimits(const NodeConfig &config)
+{
+    Http::Limits l;
+    l.maxConnections = config.limits.maxConnections;
+    l.maxRequestBytes = config.limits.maxRequestBytes;
+    l.headerTimeoutMs = int(config.limits.headerTimeout.count());
+    l.idleTimeoutMs = int(config.limits.idleTimeout.count());
+    l.maxWebSocketMessageBytes = config.bayeux.maxMessageBytes;
+    return l;
+}
+
+QByteArray secretOf(const NodeConfig &config)
+{
+    return config.secret.isEmpty() ? TokenSigner::generateSecret() : config.secret.toUtf8();
+}
+
+// /cometd/cometd, and below it one segment naming the message type, which the CometD JavaScript
+// client appends by default (appendMessageTypeToURL).
+bool isBayeuxPath(const QList<QString> &segments)
+{
+    static const QList<QString> path = Http::Router::splitPattern(QString(Wire::Path::Bayeux));
+    return (segments.size() == path.size() || segments.size() == path.size() + 1)
+        && std::equal(path.begin(), path.end(), segments.begin());
+}
+
+QByteArray joinMethods(const QList<Http::Method> &methods)
+{
+    QByteArray out;
+    for (Http::Method m : methods) {
+        if (!out.isEmpty()) out += ", ";
+        out += Http::methodName(m);
+    }
+    return out;
+}
+
+} // namespace
+
+NodeServer::NodeServer(NodeConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_signer(secretOf(m_config), m_config.tokenTtl)
+{
+    m_engine = std::make_unique<Bayeux::BayeuxEngine>(
+        engineOptions(m_config), [this](const QString &user, const QString &token) {
+            return m_signer.verify(user, token) == TokenCheck::Valid;
+        });
+    m_longPolling = std::make_unique<Transport::LongPollingTransport>(m_engine.get());
+    Transport::WebSocketOptions wsOptions;
+    wsOptions.idleTimeoutMs = int(m_config.limits.idleTimeout.count());
+    m_webSocket = std::make_unique<Transport::WebSocketTransport>(m_engine.get(), wsOptions);
+    m_rest = std::make_unique<Rest::NodeRestApi>(
+        m_engine.get(), [this](const QString &user) { return m_signer.issue(user); },
+        Rest::Credentials(m_config.apiKey.toUtf8()), m_config.tokenIssue == NodeConfig::TokenIssue::ApiKey);
+
+    const auto bayeux = [this](Http::Request &&request, Http::Responder &&responder, const Http::Router::Params &) {
+        m_longPolling->handle(std::move(request), std::move(responder));
+    };
+    m_router.add({ Http::Method::Get, Http::Method::Post }, QString(Wire::Path::Bayeux), bayeux);
+    m_router.add(
+        { Http::Method::Get, Http::Method::Post }, QString(Wire::Path::Bayeux + QLatin1StringView("/{}")), bayeux);
+    m_rest->registerRoutes(m_router);
+
+    m_frontend = std::make_unique<Http::Frontend>(httpLimits(m_config));
+    m_frontend->setRequestHandler([this](Http::Request &&request, Http::Responder &&responder) {
+        dispatch(std::move(request), std::move(responder));
+    });
+    m_frontend->setUpgradeCheck([this](const Http::Request &request) {
+        const QByteArray origin = request.header("Origin");
+        return isBayeuxPath(request.pathSegments)
+            && (origin.isEmpty() || m_config.cors.allows(QString::fromUtf8(origin)));
+    });
+    connect(m_frontend.get(), &Http::Frontend::webSocketConnected, this,
+        [this](QWebSocket *socket) { m_webSocket->adopt(socket); });
+}
+
+NodeServer::~NodeServer()
+{
+    m_frontend.reset();
+}
+
+quint16 NodeServer::start()
+{
+    const QString host = m_config.listen.host;
+    const QHostAddress address = host == u"localhost" ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host);
+    m_port = m_frontend->start(address, m_config.listen.port);
+    if (m_port != 0)
+        qCInfo(lcNode) << "node" << m_config.nodeId << "serving Bayeux at" << baseUrl().toString() + Wire::Path::Bayeux;
+    return m_port;
+}
+
+QString NodeServer::errorString() const
+{
+    return m_frontend->errorString();
+}
+
+QUrl NodeServer::baseUrl() const
+{
+    return m_config.selfUrl(m_port);
+}
+
+void NodeServer::shutdown()
+{
+    m_frontend->stopListening();
+    m_engine->releaseAllHeld();
+    m_webSocket->closeAll();
+    m_frontend->flushAll();
+}
+
+void NodeServer::addCorsHeaders(const Http::Request &request, Http::Responder &responder) const
+{
+    const QByteArray origin = request.header("Origin");
+    if (origin.isEmpty() || !m_config.cors.allows(QString::fromUtf8(origin))) return;
+    // Reflect the origin (not "*") so that browsers may send the BAYEUX_BROWSER cookie.
+    responder.addHeader(QByteArrayLiteral("Access-Control-Allow-Origin"), origin);
+    responder.addHeader(QByteArrayLiteral("Access-Control-Allow-Credentials"), QByteArrayLiteral("true"));
+    responder.addHeader(QByteArrayLiteral("Vary"), QByteArrayLiteral("Origin"));
+}
+
+void NodeServer::preflight(
+    const Http::Request &request, Http::Responder &responder, bool open, const QList<Http::Method> &allowed) const
+{
+    Http::Response r { 204, {}, {}, {}, false };
+    QList<Http::Method> methods = allowed;
+    methods.append(Http::Method::Options);
+    r.headers.append({ QByteArrayLiteral("Allow"), joinMethods(methods) });
+    if (open) {
+        addCorsHeaders(request, responder);
+        r.headers.append({ QByteArrayLiteral("Access-Control-Allow-Methods"), joinMethods(methods) });
+        const QByteArray asked = request.header("Access-Control-Request-Headers");
+        r.headers.append({ QByteArrayLiteral("Access-Control-Allow-Headers"),
+            asked.isEmpty() ? QByteArrayLiteral("Content-Type, Authorization") : asked });
+        r.headers.append({ QByteArrayLiteral("Access-Control-Max-Age"), QByteArrayLiteral("86400") });
+    }
+    responder.respond(r);
+}
+
+void NodeServer::dispatch(Http::Request &&request, Http::Responder &&responder)
+{
+    auto found = m_router.match(request.method, request.pathSegments);
+    if (auto *match = std::get_if<Http::Router::Match>(&found)) {
+        if (match->route->access == Http::Router::Access::Open) addCorsHeaders(request, responder);
+        match->route->handler(std::move(request), std::move(responder), match->params);
+        return;
+    }
+    const auto &miss = std::get<Http::Router::NoMatch>(found);
+    if (miss.status == 405 && request.method == Http::Method::Options) {
+        preflight(request, responder, miss.open, miss.allowed);
+        return;
+    }
+    if (miss.status == 405) {
+        Http::Response r = Http::Response::error(405, QStringLiteral("method not allowed"));
+        r.headers.append({ QByteArrayLiteral("Allow"), joinMethods(miss.allowed) });
+        responder.respond(r);
+        return;
+    }
+    responder.respond(Http::Response::error(404, QStringLiteral("not found")));
+}

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "bayeuxengine.h"
+#include "httpfrontend.h"
+#include "longpollingtransport.h"
+#include "nodeconfig.h"
+#include "noderestapi.h"
+#include "router.h"
+#include "tokensigner.h"
+#include "websockettransport.h"
+
+#include <QObject>
+
+#include <memory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcNode)
+
+// Wires one cometd-node process: the HTTP frontend, the router, the Bayeux engine with its
+// transports, and the REST API. Owns them in the order they must be torn down.
+class NodeServer final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(NodeServer)
+public:
+    explicit NodeServer(NodeConfig config, QObject *parent = nullptr);
+    ~NodeServer() override;
+
+    // Listens on the configured address; returns the bound port, or 0 (see errorString()).
+    quint16 start();
+    QString errorString() const;
+    QUrl baseUrl() const; // the URL this node advertises
+
+    // Stops accepting, answers every held poll, closes WebSockets, flushes what is written.
+    void shutdown();
+
+    Bayeux::BayeuxEngine &engine() { return *m_engine; }
+
+private:
+    void dispatch(Http::Request &&request, Http::Responder &&responder);
+    void addCorsHeaders(const Http::Request &request, Http::Responder &responder) const;
+    void preflight(
+        const Http::Request &request, Http::Responder &responder, bool open, const QList<Http::Method> &allowed) const;
+
+    NodeConfig m_config;
+    quint16 m_port = 0;
+    TokenSigner m_signer;
+    std::unique_ptr<Bayeux::BayeuxEngine> m_engine;
+    std::unique_ptr<Transport::LongPollingTransport> m_longPolling;
+    std::unique_ptr<Transport::WebSocketTransport> m_webSocket;
+    std::unique_ptr<Rest::NodeRestApi> m_rest;
+    Http::Router m_router;
+    std::unique_ptr<Http::Frontend> m_frontend; // last member: destroyed first, closing every socket
+};

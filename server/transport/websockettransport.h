@@ -1,0 +1,48 @@
+#pragma once
+
+#include "bayeuxengine.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+#include <QWebSocket>
+
+#include <memory>
+#include <unordered_map>
+
+namespace Transport {
+
+struct WebSocketOptions
+{
+    int idleTimeoutMs = 60000; // no frame and no pong for this long: the socket is closed
+    int sweepIntervalMs = 5000;
+};
+
+// Bayeux over WebSocket (connectionType "websocket"): each text frame is a batch; the engine pushes
+// messages through the socket as they come. Idle sockets are pinged, then closed.
+class WebSocketTransport final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(WebSocketTransport)
+public:
+    WebSocketTransport(Bayeux::BayeuxEngine *engine, WebSocketOptions options, QObject *parent = nullptr);
+    ~WebSocketTransport() override;
+
+    // Takes ownership of an upgraded socket.
+    void adopt(QWebSocket *socket);
+    int connectionCount() const { return int(m_links.size()); }
+    void closeAll();
+
+private:
+    class Link;
+    void sweep();
+    void drop(Link *link);
+
+    Bayeux::BayeuxEngine *m_engine;
+    WebSocketOptions m_options;
+    std::unordered_map<Link *, std::unique_ptr<Link>> m_links;
+    QTimer m_sweep;
+    QElapsedTimer m_clock;
+};
+
+} // namespace Transport
