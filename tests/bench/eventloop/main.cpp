@@ -11,6 +11,7 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -86,8 +87,8 @@ int raiseDescriptorLimit(int sockets)
 }
 
 // The client ends live in a child process, so that each process needs only N descriptors. The
-// parent sends the port, then one byte per batch once it has accepted the previous batch, so the
-// listen backlog never overflows (an overflow costs a one-second SYN retransmission).
+// parent sends the port, then the size of the next batch once it has accepted the previous one,
+// so the listen backlog never overflows (an overflow costs a one-second SYN retransmission).
 [[noreturn]] void runClients(int control)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL);

@@ -1,0 +1,213 @@
+#!/usr/bin/env node
+// idle-sessions.js: opens N idle Bayeux sessions over WebSocket and keeps them connected, so that
+// run-node-bench.sh can read a server's memory per session and its idle CPU.
+//
+// Each session: (optional) GET TOKEN_URL/rest/gettoken/<user>/, open a websocket, /meta/handshake
+// (top-level exoId/exoToken when a token was fetched), /meta/subscribe, then /meta/connect in a
+// loop (the first with advice.timeout=0 so that it is answered at once; the session counts as
+// ready then). No subprotocol is offered. Needs the `ws` package (run-node-bench.sh sets NODE_PATH).
+//
+// stdout: `READY {"ready":n,"failed":f,"seconds":s,...}` once setup is over (all sessions ready or
+// failed, or --setup-timeout), then `STATS {...}` when it stops (SIGTERM/SIGINT or --max-time).
+// Only loopback targets are accepted. Exit 0 after a stop; 2 when no session became ready.
+'use strict';
+
+const http = require('http');
+
+const HELP = `usage: node idle-sessions.js --url=ws://127.0.0.1:PORT/cometd/cometd --sessions=N [options]
+  --token-url=BASE       GET BASE/rest/gettoken/<user>/ first and send exoId/exoToken (cometd-node)
+  --user-prefix=TEXT     user names are TEXT0, TEXT1, ... (default idle-)
+  --channel=C            channel each session subscribes to (default /eXo/cometd/test)
+  --concurrency=K        sessions being set up at once (default 100)
+  --setup-timeout=S      seconds allowed for setup (default 120)
+  --max-time=S           stop by itself after S seconds (default 900)
+`;
+const opts = {};
+for (const a of process.argv.slice(2)) {
+    const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
+    if (!m || a === '--help') {
+        process.stdout.write(HELP);
+        process.exit(m ? 0 : 64);
+    }
+    opts[m[1]] = m[2] === undefined ? true : m[2];
+}
+const cfg = {
+    url: opts.url,
+    sessions: Number(opts.sessions),
+    tokenUrl: opts['token-url'] || null,
+    userPrefix: opts['user-prefix'] || 'idle-',
+    channel: opts.channel || '/eXo/cometd/test',
+    concurrency: Number(opts.concurrency || 100),
+    setupTimeout: Number(opts['setup-timeout'] || 120),
+    maxTime: Number(opts['max-time'] || 900),
+};
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+if (!cfg.url || !(cfg.sessions > 0 && cfg.sessions <= 50000)) {
+    process.stderr.write(HELP);
+    process.exit(64);
+}
+for (const u of [cfg.url, cfg.tokenUrl].filter(Boolean)) {
+    if (!LOOPBACK.test(new URL(u).hostname)) {
+        console.error(`refusing: ${u} is not a loopback address`);
+        process.exit(64);
+    }
+}
+let WebSocket;
+try {
+    WebSocket = require('ws');
+} catch {
+    console.error('idle-sessions.js needs the "ws" package (NODE_PATH=<dir with node_modules/ws>)');
+    process.exit(64);
+}
+
+const wsUrl = cfg.url.replace(/^http/, 'ws');
+const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+const stats = { ready: 0, failed: 0, closedAfterReady: 0, connects: 0, deliveries: 0, errors: {} };
+let stopping = false;
+
+function fail(why) {
+    stats.failed++;
+    const key = String(why).slice(0, 80);
+    stats.errors[key] = (stats.errors[key] || 0) + 1;
+}
+
+function getToken(user) {
+    return new Promise((resolve, reject) => {
+        const u = `${cfg.tokenUrl.replace(/\/$/, '')}/rest/gettoken/${encodeURIComponent(user)}/`;
+        const req = http.get(u, { agent, timeout: 30000 }, (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (d) => { body += d; });
+            res.on('end', () => (res.statusCode === 200 ? resolve(body.trim()) : reject(new Error(`gettoken HTTP ${res.statusCode}`))));
+        });
+        req.on('timeout', () => req.destroy(new Error('gettoken timeout')));
+        req.on('error', reject);
+    });
+}
+
+// Resolves true once the session's first /meta/connect is answered, false when it failed.
+async function openSession(index) {
+    const user = cfg.userPrefix + index;
+    let token = null;
+    if (cfg.tokenUrl) {
+        try {
+            token = await getToken(user);
+        } catch (e) {
+            fail(e.message);
+            return false;
+        }
+    }
+    return new Promise((resolve) => {
+        const ws = new WebSocket(wsUrl, { perMessageDeflate: false, handshakeTimeout: 30000 });
+        let clientId = null;
+        let ready = false;
+        let settled = false;
+        let nextId = 0;
+        const settle = (ok, why) => {
+            if (settled) return;
+            settled = true;
+            if (ok) stats.ready++;
+            else fail(why);
+            resolve(ok);
+        };
+        const send = (msgs) => ws.send(JSON.stringify(msgs));
+        const connect = (first) => {
+            stats.connects++;
+            const msg = { channel: '/meta/connect', clientId, connectionType: 'websocket', id: String(++nextId) };
+            if (first) msg.advice = { timeout: 0 };
+            send([msg]);
+        };
+        const timer = setTimeout(() => { settle(false, 'setup timeout'); ws.terminate(); }, 60000);
+        ws.on('open', () => {
+            const hs = { channel: '/meta/handshake', version: '1.0', minimumVersion: '1.0',
+                supportedConnectionTypes: ['websocket'], id: String(++nextId) };
+            if (token !== null) Object.assign(hs, { exoId: user, exoToken: token });
+            send([hs]);
+        });
+        ws.on('message', (data) => {
+            let msgs;
+            try {
+                msgs = [].concat(JSON.parse(data.toString('utf8')));
+            } catch {
+                return;
+            }
+            for (const m of msgs) {
+                if (m.channel === '/meta/handshake') {
+                    if (!m.successful) {
+                        settle(false, `handshake: ${m.error}`);
+                        ws.close();
+                        return;
+                    }
+                    clientId = m.clientId;
+                    send([{ channel: '/meta/subscribe', clientId, subscription: cfg.channel, id: String(++nextId) }]);
+                } else if (m.channel === '/meta/subscribe') {
+                    if (!m.successful) {
+                        settle(false, `subscribe: ${m.error}`);
+                        ws.close();
+                        return;
+                    }
+                    connect(true);
+                } else if (m.channel === '/meta/connect') {
+                    if (!m.successful) {
+                        settle(false, `connect: ${m.error}`);
+                        ws.close();
+                        return;
+                    }
+                    if (!ready) {
+                        ready = true;
+                        clearTimeout(timer);
+                        settle(true);
+                    }
+                    if (stopping) return;
+                    const interval = (m.advice && m.advice.interval) || 0;
+                    if (interval > 0) setTimeout(() => connect(false), interval);
+                    else connect(false);
+                } else if (typeof m.channel === 'string' && !m.channel.startsWith('/meta/')) {
+                    stats.deliveries++;
+                }
+            }
+        });
+        ws.on('error', (e) => { if (!settled) { clearTimeout(timer); settle(false, `ws: ${e.message}`); } });
+        ws.on('close', () => {
+            clearTimeout(timer);
+            if (!settled) settle(false, 'ws closed during setup');
+            else if (ready && !stopping) stats.closedAfterReady++;
+        });
+        sockets.push(ws);
+    });
+}
+
+const sockets = [];
+const t0 = Date.now();
+
+function stop(why) {
+    if (stopping) return;
+    stopping = true;
+    for (const ws of sockets) ws.terminate();
+    agent.destroy();
+    console.log(`STATS ${JSON.stringify({ why, ...stats, seconds: (Date.now() - t0) / 1000 })}`);
+    setTimeout(() => process.exit(stats.ready > 0 ? 0 : 2), 50);
+}
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));
+setTimeout(() => stop('max-time'), cfg.maxTime * 1000).unref();
+setInterval(() => {}, 60000); // keeps the process up between connect replies
+
+(async () => {
+    let next = 0;
+    let lastReport = 0;
+    const worker = async () => {
+        while (next < cfg.sessions && !stopping && Date.now() - t0 < cfg.setupTimeout * 1000) {
+            await openSession(next++);
+            const done = stats.ready + stats.failed;
+            if (done - lastReport >= 1000) {
+                lastReport = done;
+                console.error(`idle-sessions: ${stats.ready} ready, ${stats.failed} failed of ${cfg.sessions}`);
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(cfg.concurrency, cfg.sessions) }, worker));
+    console.log(`READY ${JSON.stringify({ ready: stats.ready, failed: stats.failed, requested: cfg.sessions,
+        seconds: (Date.now() - t0) / 1000, errors: stats.errors })}`);
+    if (stats.ready === 0) stop('no session ready');
+})();
