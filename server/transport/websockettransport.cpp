@@ -22,8 +22,9 @@ public:
 
     void deliver(const QByteArray &jsonArray) override
     {
-        if (m_socket->state() == QAbstractSocket::ConnectedState)
-            m_socket->sendTextMessage(QString::fromUtf8(jsonArray));
+        if (m_socket->state() != QAbstractSocket::ConnectedState) return;
+        m_socket->sendTextMessage(QString::fromUtf8(jsonArray));
+        m_socket->flush(); // as HTTP answers do: out now, no write-notifier round trip
     }
     bool isPersistent() const override { return true; }
 
