@@ -123,7 +123,19 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 void EpollEventDispatcher::collectReady(int fd, quint64 tag, quint32 events, std::size_t queuedBefore)
 {
     const auto it = m_descriptors.constFind(fd);
-    if (it == m_descriptors.cend() || tagFor(fd, it->generation) != tag) return;
+    if (it == m_descriptors.cend()) {
+        // A registration that outlived its notifiers (see forget()). If this number names that
+        // same file again, this removes it; otherwise nothing can, and it keeps waking the loop.
+        if (epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr) != 0 && !m_warnedStale) {
+            m_warnedStale = true;
+            qCWarning(lcEventLoop,
+                "descriptor %d was closed before its socket notifiers were disabled while its file stays open "
+                "elsewhere: epoll keeps reporting it",
+                fd);
+        }
+        return;
+    }
+    if (tagFor(fd, it->generation) != tag) return; // an older file under a number since reused
     for (std::size_t type = 0; type < it->notifiers.size(); ++type) {
         QSocketNotifier *notifier = it->notifiers[type];
         if (!notifier || !(events & activatingEvents[type])) continue;
@@ -170,10 +182,6 @@ void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
             lcEventLoop, "QSocketNotifier: multiple socket notifiers for socket %d and type %s", fd, typeName(type));
         descriptor.resync = true;
     }
-    if (descriptor.kernelEvents != 0
-        && std::all_of(descriptor.notifiers.cbegin(), descriptor.notifiers.cend(),
-            [](const QSocketNotifier *n) { return n == nullptr; }))
-        descriptor.resync = true; // unregistered, perhaps closed and reused, within one iteration
     slot = notifier;
     markDirty(fd, descriptor);
 }
@@ -199,7 +207,25 @@ void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
         return;
     }
     slot = nullptr;
+    if (std::all_of(it->notifiers.cbegin(), it->notifiers.cend(), [](const QSocketNotifier *n) { return !n; })) {
+        // At once, not at the next sync: owners disable notifiers before they close the descriptor,
+        // and only while it is open can its registration be removed. A registration left behind
+        // for a closed descriptor whose file is still open elsewhere (a duplicate, a forked child)
+        // would keep reporting events that belong to no notifier.
+        forget(it);
+        return;
+    }
     markDirty(fd, *it);
+}
+
+void EpollEventDispatcher::forget(QHash<int, Descriptor>::iterator it)
+{
+    const int fd = it.key();
+    // EBADF or ENOENT: the descriptor was closed first, and closing removed it already.
+    if (it->kernelEvents && epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr) != 0 && errno != EBADF && errno != ENOENT)
+        qCWarning(lcEventLoop, "epoll_ctl(DEL, %d): %s", fd, strerror(errno));
+    if (it->pollOnly) m_pollOnly.erase(std::find(m_pollOnly.begin(), m_pollOnly.end(), fd));
+    m_descriptors.erase(it);
 }
 
 void EpollEventDispatcher::markDirty(int fd, Descriptor &descriptor)
@@ -223,13 +249,8 @@ void EpollEventDispatcher::syncWithKernel()
             if (descriptor.notifiers[type]) wanted |= requestedEvents[type];
         }
 
-        if (wanted == 0) {
-            // EBADF or ENOENT: the descriptor was closed first, and closing removed it already.
-            if (descriptor.kernelEvents && epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr) != 0 && errno != EBADF
-                && errno != ENOENT)
-                qCWarning(lcEventLoop, "epoll_ctl(DEL, %d): %s", fd, strerror(errno));
-            if (descriptor.pollOnly) m_pollOnly.erase(std::find(m_pollOnly.begin(), m_pollOnly.end(), fd));
-            m_descriptors.erase(it);
+        if (wanted == 0) { // not reached: unregistering the last notifier forgets the descriptor
+            forget(it);
             continue;
         }
         const bool resync = std::exchange(descriptor.resync, false);

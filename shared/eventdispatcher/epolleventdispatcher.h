@@ -47,7 +47,7 @@ private:
         quint32 kernelEvents = 0; // 0: not in the epoll set
         quint32 generation = 0; // tells events of a reused descriptor number from stale ones
         bool dirty = false; // notifiers changed since the last sync with the kernel
-        // Emptied, or a notifier replaced, since the last sync: the number may now name another
+        // A notifier replaced by another since the last sync: the number may now name another
         // file, so the kernel must be told even if the event mask looks unchanged.
         bool resync = false;
         bool pollOnly = false; // epoll refuses it (regular file): always ready, as poll() says
@@ -56,6 +56,7 @@ private:
     bool isOwnThread(const char *what) const;
     void markDirty(int fd, Descriptor &descriptor);
     void syncWithKernel();
+    void forget(QHash<int, Descriptor>::iterator it);
     bool addToKernel(int fd, Descriptor &descriptor, quint32 events);
     void collectReady(int fd, quint64 tag, quint32 events, std::size_t queuedBefore);
     int activateSocketNotifiers();
@@ -71,6 +72,7 @@ private:
     std::vector<int> m_dirty; // descriptors to sync before the next epoll_wait
     std::vector<int> m_pollOnly; // descriptors epoll cannot watch, reported ready every iteration
     quint32 m_nextGeneration = 1;
+    bool m_warnedStale = false;
 
     // Notifiers found ready and not yet activated; shared by nested processEvents() calls, and an
     // unregistered notifier is nulled out here so that it is never activated afterwards.

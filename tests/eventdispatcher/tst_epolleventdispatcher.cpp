@@ -205,6 +205,20 @@ protected:
     void customEvent(QEvent * /*event*/) override { emit customEventReceived(); }
 };
 
+// Records the types of the events an object receives.
+class EventTypes final : public QObject
+{
+public:
+    QList<QEvent::Type> seen;
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        seen.append(event->type());
+        return QObject::eventFilter(watched, event);
+    }
+};
+
 class tst_EpollEventDispatcher final : public QObject
 {
     Q_OBJECT
@@ -345,6 +359,8 @@ void tst_EpollEventDispatcher::notifierActivation()
 
     QSocketNotifier notifier(pair.watched(), type);
     QSignalSpy spy(&notifier, &QSocketNotifier::activated);
+    EventTypes events;
+    notifier.installEventFilter(&events);
     if (!trigger.isEmpty()) {
         spin(5);
         QCOMPARE(spy.count(), 0); // nothing to report yet
@@ -358,6 +374,7 @@ void tst_EpollEventDispatcher::notifierActivation()
     QVERIFY(spy.wait(10000));
     QCOMPARE(spy.first().at(0).value<QSocketDescriptor>(), QSocketDescriptor(pair.watched()));
     QCOMPARE(spy.first().at(1).value<QSocketNotifier::Type>(), type);
+    QVERIFY(events.seen.contains(QEvent::SockAct)); // activated the way Qt's dispatchers do it
 }
 
 void tst_EpollEventDispatcher::notifiersSharingDescriptor_data()
