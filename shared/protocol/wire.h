@@ -162,4 +162,11 @@ inline constexpr QLatin1StringView UrlField { "url" };
 inline constexpr QLatin1StringView MaxConnectionField { "maxConnection" };
 } // namespace ExoXml
 
+// A node's state as the admin API shows it (SPEC §2: Node.state)
+namespace NodeState {
+inline constexpr QLatin1StringView Up { "up" };
+inline constexpr QLatin1StringView Down { "down" };
+inline constexpr QLatin1StringView Draining { "draining" };
+} // namespace NodeState
+
 } // namespace Wire

@@ -1,0 +1,238 @@
+#include "memoryclusterstate.h"
+
+#include "placement.h"
+#include "tokensigner.h"
+
+namespace Balancer {
+
+MemoryClusterState::MemoryClusterState(
+    const QList<NodeConfig::NodeEntry> &nodes, ClusterOptions options, QObject *parent)
+    : ClusterState(parent)
+    , m_options(std::move(options))
+    , m_nodes(nodes, m_options.localNodeId)
+{ }
+
+MemoryClusterState::~MemoryClusterState() = default;
+
+PlaceResult MemoryClusterState::place(const QString &user, qint64 now)
+{
+    if (!TokenSigner::isValidUser(user)) return { PlaceResult::Status::InvalidUser, {}, {} };
+
+    if (const UserTable::Record *record = m_users.find(user)) {
+        // Live sessions first (oldest node first), then the pending reservation.
+        for (const UserTable::Presence &presence : record->presence) {
+            const NodeRegistry::Node *node = m_nodes.find(presence.nodeId);
+            if (node && node->alive) return reserve(user, *node, now);
+        }
+        const NodeRegistry::Node *reserved
+            = record->reservedNode.isEmpty() ? nullptr : m_nodes.find(record->reservedNode);
+        if (reserved && reserved->alive) return reserve(user, *reserved, now);
+    }
+
+    QList<Placement::Candidate> candidates;
+    candidates.reserve(qsizetype(m_nodes.nodes().size()));
+    for (const NodeRegistry::Node &node : m_nodes.nodes())
+        candidates.append({ node.id, m_users.slotsOn(node.id), node.maxConnection, node.acceptsUsers() });
+    const std::optional<qsizetype> chosen = Placement::choose(candidates);
+    if (!chosen) {
+        qCDebug(lcBalancer) << "no live node with room for" << user;
+        return { PlaceResult::Status::Full, {}, {} };
+    }
+    return reserve(user, m_nodes.nodes()[size_t(*chosen)], now);
+}
+
+PlaceResult MemoryClusterState::reserve(const QString &user, const NodeRegistry::Node &node, qint64 now)
+{
+    PlaceResult result { PlaceResult::Status::Placed, node.id, node.url };
+    m_users.reserve(user, node.id, now + m_options.reservationTimeoutMs);
+    publish();
+    return result;
+}
+
+bool MemoryClusterState::release(const QString &user)
+{
+    if (!m_users.find(user)) return false;
+    m_users.clearReservation(user);
+    publish();
+    return true;
+}
+
+ReportResult MemoryClusterState::report(const NodeReport &report, qint64 now)
+{
+    const NodeRegistry::ReportOutcome outcome = m_nodes.applyReport(report, now);
+    if (!outcome.error.isEmpty()) {
+        qCWarning(lcBalancer) << "rejected a report from node" << report.nodeId << ":" << outcome.error;
+        return { ReportResult::Status::Rejected, false, outcome.error };
+    }
+    const QString nodeId = outcome.node->id;
+    if (outcome.changed) markChanged(nodeId);
+
+    QList<UserPresence> users;
+    users.reserve(report.users.size());
+    for (const UserPresence &presence : report.users) {
+        if (TokenSigner::isValidUser(presence.user))
+            users.append(presence);
+        else
+            qCWarning(lcBalancer) << "node" << nodeId << "reported an invalid user name; ignored";
+    }
+    if (report.fullList) {
+        m_users.applyFullList(nodeId, users);
+        m_nodes.setKnowsUsers(nodeId);
+    } else {
+        for (const UserPresence &presence : std::as_const(users))
+            m_users.applyPresence(nodeId, presence);
+    }
+
+    ReportResult result;
+    result.status = outcome.joined ? ReportResult::Status::Joined : ReportResult::Status::Accepted;
+    result.wantFullList = !m_nodes.find(nodeId)->knowsUsers;
+    publish();
+    return result;
+}
+
+void MemoryClusterState::expire(qint64 now)
+{
+    for (const QString &nodeId : m_nodes.expire(now, m_options.nodeTimeoutMs)) {
+        m_users.dropNode(nodeId);
+        markChanged(nodeId);
+    }
+    m_users.expireReservations(now);
+    publish();
+}
+
+std::optional<qint64> MemoryClusterState::nextDeadline() const
+{
+    const std::optional<qint64> node = m_nodes.nextExpiry(m_options.nodeTimeoutMs);
+    const std::optional<qint64> reservation = m_users.nextReservationDeadline();
+    if (node && reservation) return std::min(*node, *reservation);
+    return node ? node : reservation;
+}
+
+std::optional<NodeInfo> MemoryClusterState::drain(const QString &nodeId)
+{
+    return setDraining(nodeId, true);
+}
+
+std::optional<NodeInfo> MemoryClusterState::undrain(const QString &nodeId)
+{
+    return setDraining(nodeId, false);
+}
+
+std::optional<NodeInfo> MemoryClusterState::setDraining(const QString &nodeId, bool draining)
+{
+    const std::optional<bool> changed = m_nodes.setDraining(nodeId, draining);
+    if (!changed) return std::nullopt;
+    if (*changed) markChanged(nodeId);
+    publish();
+    return node(nodeId);
+}
+
+std::optional<NodeInfo> MemoryClusterState::node(const QString &nodeId) const
+{
+    const NodeRegistry::Node *node = m_nodes.find(nodeId);
+    if (!node) return std::nullopt;
+    return infoOf(*node);
+}
+
+QList<NodeInfo> MemoryClusterState::nodes() const
+{
+    QList<NodeInfo> nodes;
+    nodes.reserve(qsizetype(m_nodes.nodes().size()));
+    for (const NodeRegistry::Node &node : m_nodes.nodes())
+        nodes.append(infoOf(node));
+    return nodes;
+}
+
+QList<NodeInfo> MemoryClusterState::liveNodes() const
+{
+    QList<NodeInfo> nodes;
+    for (const NodeRegistry::Node &node : m_nodes.nodes()) {
+        if (node.alive) nodes.append(infoOf(node));
+    }
+    return nodes;
+}
+
+std::optional<QString> MemoryClusterState::nodeOf(const QString &user) const
+{
+    const UserTable::Record *record = m_users.find(user);
+    if (!record) return std::nullopt;
+    return record->homeNode();
+}
+
+QStringList MemoryClusterState::sessionNodesOf(const QString &user) const
+{
+    return m_users.sessionNodesOf(user);
+}
+
+std::optional<UserInfo> MemoryClusterState::user(const QString &user) const
+{
+    const UserTable::Record *record = m_users.find(user);
+    if (!record) return std::nullopt;
+    return m_users.info(user, *record);
+}
+
+UserPage MemoryClusterState::users(const QString &filter, qsizetype offset, qsizetype limit) const
+{
+    return m_users.page(filter, offset, limit);
+}
+
+ClusterTotals MemoryClusterState::totals() const
+{
+    ClusterTotals totals;
+    for (const NodeRegistry::Node &node : m_nodes.nodes()) {
+        ++totals.nodes;
+        if (node.alive) ++totals.liveNodes;
+        totals.sessions += node.sessions;
+        totals.messagesIn += node.messagesIn;
+        totals.messagesOut += node.messagesOut;
+    }
+    totals.users = m_users.userCount();
+    return totals;
+}
+
+NodeInfo MemoryClusterState::infoOf(const NodeRegistry::Node &node) const
+{
+    NodeInfo info;
+    info.id = node.id;
+    info.url = node.url;
+    info.maxConnection = node.maxConnection;
+    info.state = node.state();
+    info.draining = node.draining;
+    info.dynamic = node.dynamic;
+    info.lastReport = node.lastReport;
+    info.sessions = node.sessions;
+    info.users = m_users.slotsOn(node.id);
+    info.messagesIn = node.messagesIn;
+    info.messagesOut = node.messagesOut;
+    return info;
+}
+
+void MemoryClusterState::markChanged(const QString &nodeId)
+{
+    if (!m_changedNodes.contains(nodeId)) m_changedNodes.append(nodeId);
+}
+
+void MemoryClusterState::publish()
+{
+    // Take both lists first: a receiver may call back in and publish its own events.
+    const QStringList changedNodes = std::exchange(m_changedNodes, {});
+    const QList<UserTable::Event> events = m_users.takeEvents();
+    for (const QString &nodeId : changedNodes) {
+        if (const std::optional<NodeInfo> info = node(nodeId)) Q_EMIT nodeChanged(*info);
+    }
+    for (const UserTable::Event &event : events) {
+        switch (event.kind) {
+        case UserTable::Event::Kind::Joined:
+            Q_EMIT userJoined(event.user);
+            break;
+        case UserTable::Event::Kind::Left:
+            Q_EMIT userLeft(event.user);
+            break;
+        case UserTable::Event::Kind::Changed:
+            Q_EMIT userChanged(event.user);
+            break;
+        }
+    }
+}
+
+} // namespace Balancer

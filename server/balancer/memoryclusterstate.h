@@ -1,0 +1,66 @@
+#pragma once
+
+#include "clusterstate.h"
+#include "nodeconfig.h"
+#include "noderegistry.h"
+#include "usertable.h"
+
+#include <QStringList>
+
+namespace Balancer {
+
+struct ClusterOptions
+{
+    qint64 nodeTimeoutMs = 3000; // a node silent this long is down (SPEC §2)
+    qint64 reservationTimeoutMs = 30000; // a reservation not followed by a handshake this long is released
+    // Role all: this process's own node, which reports by direct calls and is always up. Empty for a
+    // pure balancer.
+    QString localNodeId;
+};
+
+// The cluster state of one balancer process, in memory: a NodeRegistry and a UserTable, with the
+// Placement policy between them. Lives in one thread (the event loop's); no locking.
+class MemoryClusterState final : public ClusterState
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MemoryClusterState)
+public:
+    // `nodes` is the configured list (NodeConfig::effectiveNodes()), in placement order.
+    explicit MemoryClusterState(
+        const QList<NodeConfig::NodeEntry> &nodes, ClusterOptions options = {}, QObject *parent = nullptr);
+    ~MemoryClusterState() override;
+
+    const ClusterOptions &options() const { return m_options; }
+
+    PlaceResult place(const QString &user, qint64 now) override;
+    bool release(const QString &user) override;
+    ReportResult report(const NodeReport &report, qint64 now) override;
+    void expire(qint64 now) override;
+    std::optional<qint64> nextDeadline() const override;
+    std::optional<NodeInfo> drain(const QString &nodeId) override;
+    std::optional<NodeInfo> undrain(const QString &nodeId) override;
+
+    std::optional<NodeInfo> node(const QString &nodeId) const override;
+    QList<NodeInfo> nodes() const override;
+    QList<NodeInfo> liveNodes() const override;
+    std::optional<QString> nodeOf(const QString &user) const override;
+    QStringList sessionNodesOf(const QString &user) const override;
+    std::optional<UserInfo> user(const QString &user) const override;
+    UserPage users(const QString &filter, qsizetype offset, qsizetype limit) const override;
+    ClusterTotals totals() const override;
+
+private:
+    NodeInfo infoOf(const NodeRegistry::Node &node) const;
+    std::optional<NodeInfo> setDraining(const QString &nodeId, bool draining);
+    PlaceResult reserve(const QString &user, const NodeRegistry::Node &node, qint64 now);
+    void markChanged(const QString &nodeId);
+    // Emits the node and user events gathered by the current call.
+    void publish();
+
+    ClusterOptions m_options;
+    NodeRegistry m_nodes;
+    UserTable m_users;
+    QStringList m_changedNodes;
+};
+
+} // namespace Balancer
