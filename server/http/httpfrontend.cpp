@@ -121,11 +121,15 @@ ConnectionState::ConnectionState(QTcpSocket *socket, Frontend *frontend)
     connect(socket, &QIODevice::bytesWritten, this, [this] { m_lastActivity = m_frontend->now(); });
     connect(socket, &QAbstractSocket::disconnected, this, &ConnectionState::emitGoneOnce);
     frontend->m_connections.insert(socket, this);
+    frontend->m_timed.insert(this);
 }
 
 ConnectionState::~ConnectionState()
 {
-    if (m_frontend) m_frontend->m_connections.remove(m_socket);
+    if (m_frontend) {
+        m_frontend->m_connections.remove(m_socket);
+        m_frontend->m_timed.remove(this);
+    }
     emitGoneOnce();
 }
 
@@ -294,6 +298,7 @@ Frontend::~Frontend()
         QTcpSocket *socket = state->socket();
         if (state->m_upgraded) {
             m_connections.remove(socket);
+            m_timed.remove(state);
             state->m_frontend = nullptr;
         } else {
             delete socket;
@@ -362,6 +367,9 @@ bool Frontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *sock
     if (upgrade) {
         if (!m_upgradeCheck || !m_upgradeCheck(r)) return false; // missingHandler answers 404
         state->m_upgraded = true;
+        m_upgrading.append(state);
+        m_timed.remove(state); // the WebSocket transport times it out from here
+
         return true; // the WebSocket handshake is QtHttpServer's from here: write nothing
     }
 
@@ -384,8 +392,8 @@ void Frontend::sweep()
 {
     const qint64 t = now();
     QList<ConnectionState *> expired;
-    for (ConnectionState *state : std::as_const(m_connections)) {
-        if (state->m_upgraded || state->m_outstanding > 0) continue;
+    for (ConnectionState *state : std::as_const(m_timed)) {
+        if (state->m_outstanding > 0) continue;
         if (state->m_requestStarted != 0 && t - state->m_requestStarted > m_limits.headerTimeoutMs)
             expired.append(state);
         else if (t - state->m_lastActivity > m_limits.idleTimeoutMs)
@@ -412,9 +420,35 @@ void Frontend::takeWebSockets()
     while (hasPendingWebSocketConnections()) {
         std::unique_ptr<QWebSocket> ws = nextPendingWebSocketConnection();
         if (!ws) continue;
+        detachFromWebSocketServer(*ws);
         ws->setMaxAllowedIncomingMessageSize(quint64(m_limits.maxWebSocketMessageBytes));
         ws->setMaxAllowedIncomingFrameSize(quint64(m_limits.maxWebSocketMessageBytes));
         Q_EMIT webSocketConnected(ws.release());
+    }
+}
+
+void Frontend::detachFromWebSocketServer(const QWebSocket &ws)
+{
+    // QWebSocketServer 6.4 keeps every upgraded socket's disconnected() connected to a slot that
+    // finds its socket with sender(), a walk over all its senders: with n WebSockets open, each
+    // disconnection costs O(n), and n clients leaving cost O(n^2). That slot only deletes the socket
+    // later, so the socket does it itself instead. QWebSocket watches stateChanged(), not this signal.
+    for (qsizetype i = 0; i < m_upgrading.size();) {
+        ConnectionState *state = m_upgrading.at(i);
+        if (!state) {
+            m_upgrading.removeAt(i);
+            continue;
+        }
+        QTcpSocket *socket = state->socket();
+        if (socket->peerPort() != ws.peerPort() || socket->peerAddress() != ws.peerAddress()) {
+            ++i;
+            continue;
+        }
+        m_upgrading.removeAt(i);
+        QObject::disconnect(socket, &QAbstractSocket::disconnected, nullptr, nullptr);
+        connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
+        connect(socket, &QAbstractSocket::disconnected, state, &ConnectionState::emitGoneOnce);
+        return;
     }
 }
 

@@ -7,7 +7,9 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
+#include <QList>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QSet>
 #include <QTimer>
 #include <QWebSocket>
@@ -109,11 +111,14 @@ private:
     void adopt(QTcpSocket *socket);
     void sweep();
     void takeWebSockets();
+    void detachFromWebSocketServer(const QWebSocket &ws);
 
     Limits m_limits;
     RequestHandler m_handler;
     UpgradeCheck m_upgradeCheck;
     QHash<QTcpSocket *, ConnectionState *> m_connections;
+    QSet<ConnectionState *> m_timed; // plain HTTP connections: the ones sweep() times out
+    QList<QPointer<ConnectionState>> m_upgrading; // upgraded, WebSocket handshake not over yet
     QTimer m_sweep;
     QElapsedTimer m_clock;
     QString m_error;

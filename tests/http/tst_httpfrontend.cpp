@@ -9,7 +9,9 @@
 
 #include <sys/resource.h>
 
+#include <memory>
 #include <optional>
+#include <vector>
 
 using namespace Http;
 
@@ -259,6 +261,40 @@ private slots:
         client.sendTextMessage(QString(5000, u'x'));
         QVERIFY(closed.wait(5000));
         QCOMPARE(echoed.size(), 1);
+    }
+
+    void closedWebSocketsFreeTheirSockets_data()
+    {
+        QTest::addColumn<bool>("serverCloses");
+        QTest::addRow("client closes") << false;
+        QTest::addRow("server closes") << true;
+    }
+
+    // The frontend deletes an upgraded socket itself once it disconnects (instead of
+    // QWebSocketServer's slot, whose sender() lookup is O(open WebSockets)); no socket may leak.
+    void closedWebSocketsFreeTheirSockets()
+    {
+        QFETCH(bool, serverCloses);
+        startServer();
+        std::vector<std::unique_ptr<QWebSocket>> serverSides;
+        connect(m_frontend.get(), &Frontend::webSocketConnected, this,
+            [&](QWebSocket *ws) { serverSides.emplace_back(ws); });
+        std::vector<std::unique_ptr<QWebSocket>> clients;
+        for (int i = 0; i < 3; ++i) {
+            clients.push_back(std::make_unique<QWebSocket>());
+            clients.back()->open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(m_port)));
+        }
+        QTRY_COMPARE(serverSides.size(), size_t(3));
+        QCOMPARE(m_frontend->connectionCount(), 3);
+        for (int i = 0; i < 3; ++i) {
+            if (serverCloses)
+                serverSides.at(i)->close();
+            else
+                clients.at(i)->close();
+        }
+        QTRY_COMPARE(m_frontend->connectionCount(), 0);
+        for (const auto &ws : serverSides)
+            QTRY_COMPARE(ws->state(), QAbstractSocket::UnconnectedState);
     }
 
     void webSocketOnOtherPathIs404()
