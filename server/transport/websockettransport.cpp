@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QNetworkRequest>
 #include <QPointer>
+#include <algorithm>
 
 namespace Transport {
 
@@ -40,7 +41,8 @@ WebSocketTransport::WebSocketTransport(Bayeux::BayeuxEngine *engine, WebSocketOp
     , m_options(options)
 {
     m_clock.start();
-    m_sweep.setInterval(m_options.sweepIntervalMs);
+    // Fine enough that a socket is pinged before it is closed: ping at idle/2, close at idle.
+    m_sweep.setInterval(std::clamp(m_options.idleTimeoutMs / 4, 100, std::max(100, m_options.sweepIntervalMs)));
     connect(&m_sweep, &QTimer::timeout, this, &WebSocketTransport::sweep);
     m_sweep.start();
 }

@@ -3,6 +3,7 @@
 #include "nodefixture.h"
 
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QWebSocket>
 
 namespace {
@@ -217,6 +218,31 @@ private slots:
                 sawOwn = sawOwn || m.value(QStringLiteral("data")).toString() == u"from client";
         }
         QVERIFY(sawOwn);
+    }
+
+    void silentWebSocketIsPingedThenClosed()
+    {
+        NodeConfig config = NodeFixture::defaultConfig();
+        config.bayeux.timeout = std::chrono::milliseconds(500);
+        config.limits.idleTimeout = std::chrono::milliseconds(1500);
+        QVERIFY(f.start(config));
+        // A raw client: it completes the upgrade, then never answers a ping (QWebSocket would).
+        QTcpSocket raw;
+        QByteArray received;
+        bool closed = false;
+        connect(&raw, &QTcpSocket::readyRead, &raw, [&] { received += raw.readAll(); });
+        connect(&raw, &QTcpSocket::disconnected, &raw, [&] { closed = true; });
+        raw.connectToHost(QHostAddress::LocalHost, f.port);
+        raw.write("GET /cometd/cometd HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                  "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+        QTRY_VERIFY(received.contains("\r\n\r\n"));
+        QVERIFY(received.startsWith("HTTP/1.1 101"));
+        const qsizetype headEnd = received.indexOf("\r\n\r\n") + 4;
+        // a ping frame (FIN + opcode 0x9) arrives once the socket has been quiet for a while ...
+        QTRY_VERIFY_WITH_TIMEOUT(received.size() > headEnd, 15000);
+        QCOMPARE(quint8(received.at(headEnd)), quint8(0x89));
+        // ... and, still unanswered, the socket is closed
+        QTRY_VERIFY_WITH_TIMEOUT(closed, 15000);
     }
 
     void severalSessionsOfOneUser()
