@@ -71,13 +71,26 @@ NodeServer::NodeServer(NodeConfig config, QObject *parent)
         m_engine.get(), [this](const QString &user) { return m_signer.issue(user); },
         Rest::Credentials(m_config.apiKey.toUtf8()), m_config.tokenIssue == NodeConfig::TokenIssue::ApiKey);
 
-    const auto bayeux = [this](Http::Request &&request, Http::Responder &&responder, const Http::Router::Params &) {
-        m_longPolling->handle(std::move(request), std::move(responder));
-    };
-    m_router.add({ Http::Method::Get, Http::Method::Post }, QString(Wire::Path::Bayeux), bayeux);
-    m_router.add(
-        { Http::Method::Get, Http::Method::Post }, QString(Wire::Path::Bayeux + QLatin1StringView("/{}")), bayeux);
-    m_rest->registerRoutes(m_router);
+    if (m_config.runsBalancer()) {
+        Balancer::ClusterOptions clusterOptions;
+        if (m_config.runsNode()) clusterOptions.localNodeId = m_config.nodeId;
+        // With the listen port 0 the own node's URL is wrong until its first report, made in start().
+        m_cluster = std::make_unique<Balancer::MemoryClusterState>(
+            m_config.effectiveNodes(m_config.listen.port), clusterOptions);
+        m_balancer = std::make_unique<Cluster::BalancerApi>(m_cluster.get(), m_config.secret.toUtf8(),
+            Rest::Credentials(m_config.apiKey.toUtf8()), m_config.apiKey.toUtf8());
+        // A process with a node of its own answers the delivery API itself.
+        m_balancer->registerRoutes(m_router, !m_config.runsNode());
+    }
+    if (m_config.runsNode()) {
+        const auto bayeux = [this](Http::Request &&request, Http::Responder &&responder, const Http::Router::Params &) {
+            m_longPolling->handle(std::move(request), std::move(responder));
+        };
+        m_router.add({ Http::Method::Get, Http::Method::Post }, QString(Wire::Path::Bayeux), bayeux);
+        m_router.add(
+            { Http::Method::Get, Http::Method::Post }, QString(Wire::Path::Bayeux + QLatin1StringView("/{}")), bayeux);
+        m_rest->registerRoutes(m_router);
+    }
 
     m_frontend = std::make_unique<Http::Frontend>(httpLimits(m_config));
     m_frontend->setRequestHandler([this](Http::Request &&request, Http::Responder &&responder) {
@@ -85,7 +98,7 @@ NodeServer::NodeServer(NodeConfig config, QObject *parent)
     });
     m_frontend->setUpgradeCheck([this](const Http::Request &request) {
         const QByteArray origin = request.header("Origin");
-        return isBayeuxPath(request.pathSegments)
+        return m_config.runsNode() && isBayeuxPath(request.pathSegments)
             && (origin.isEmpty() || m_config.cors.allows(QString::fromUtf8(origin)));
     });
     connect(m_frontend.get(), &Http::Frontend::webSocketConnected, this,
@@ -102,9 +115,42 @@ quint16 NodeServer::start()
     const QString host = m_config.listen.host;
     const QHostAddress address = host == u"localhost" ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host);
     m_port = m_frontend->start(address, m_config.listen.port);
-    if (m_port != 0)
+    if (m_port == 0) return 0;
+    if (m_config.runsNode()) {
         qCInfo(lcNode) << "node" << m_config.nodeId << "serving Bayeux at" << baseUrl().toString() + Wire::Path::Bayeux;
+        startReporting();
+    }
+    if (m_config.runsBalancer())
+        qCInfo(lcNode) << "balancer serving at" << m_config.listen.toUrl(m_port).toString() + Wire::Path::RestPrefix;
     return m_port;
+}
+
+void NodeServer::startReporting()
+{
+    Cluster::ReporterOptions options;
+    options.nodeId = m_config.nodeId;
+    options.url = baseUrl().toString();
+    const auto self = m_config.selfNode(m_port);
+    options.maxConnection = self ? self->maxConnection : NodeConfig::DefaultMaxConnection;
+
+    Cluster::ReportSink sink;
+    if (m_balancer) {
+        // The balancer in this process takes its own node's reports by a call.
+        sink = [this](const Balancer::NodeReport &report, const Cluster::ReportDone &done) {
+            const Balancer::ReportResult result = m_balancer->acceptReport(report);
+            done(result.status != Balancer::ReportResult::Status::Rejected, result.wantFullList);
+        };
+    } else {
+        m_reportSender = std::make_unique<Cluster::HttpReportSender>(m_config.balancerUrl, m_config.secret.toUtf8());
+        if (m_config.secret.isEmpty())
+            qCWarning(lcNode) << "no cluster secret configured: reports to" << m_config.balancerUrl.toString()
+                              << "go unsigned (a balancer takes those from loopback only)";
+        sink = [this](const Balancer::NodeReport &report, Cluster::ReportDone done) {
+            m_reportSender->send(report, std::move(done));
+        };
+    }
+    m_reporter = std::make_unique<Cluster::NodeReporter>(m_engine.get(), options, std::move(sink));
+    m_reporter->start();
 }
 
 QString NodeServer::errorString() const

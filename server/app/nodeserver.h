@@ -1,9 +1,12 @@
 #pragma once
 
+#include "balancerapi.h"
 #include "bayeuxengine.h"
 #include "httpfrontend.h"
 #include "longpollingtransport.h"
+#include "memoryclusterstate.h"
 #include "nodeconfig.h"
+#include "nodereporter.h"
 #include "noderestapi.h"
 #include "router.h"
 #include "tokensigner.h"
@@ -15,8 +18,9 @@
 
 Q_DECLARE_LOGGING_CATEGORY(lcNode)
 
-// Wires one cometd-node process: the HTTP frontend, the router, the Bayeux engine with its
-// transports, and the REST API. Owns them in the order they must be torn down.
+// Wires one cometd-node process: the HTTP frontend, the router, and by role the balancer (cluster
+// state and its routes) and the node (Bayeux engine with its transports, the REST API, the reports
+// to the balancer). Owns them in the order they must be torn down.
 class NodeServer final : public QObject
 {
     Q_OBJECT
@@ -36,6 +40,7 @@ public:
     Bayeux::BayeuxEngine &engine() { return *m_engine; }
 
 private:
+    void startReporting();
     void dispatch(Http::Request &&request, Http::Responder &&responder);
     void addCorsHeaders(const Http::Request &request, Http::Responder &responder) const;
     void preflight(
@@ -48,6 +53,10 @@ private:
     std::unique_ptr<Transport::LongPollingTransport> m_longPolling;
     std::unique_ptr<Transport::WebSocketTransport> m_webSocket;
     std::unique_ptr<Rest::NodeRestApi> m_rest;
+    std::unique_ptr<Balancer::MemoryClusterState> m_cluster; // roles balancer and all
+    std::unique_ptr<Cluster::BalancerApi> m_balancer;
+    std::unique_ptr<Cluster::HttpReportSender> m_reportSender; // role node
+    std::unique_ptr<Cluster::NodeReporter> m_reporter; // roles node and all
     Http::Router m_router;
     std::unique_ptr<Http::Frontend> m_frontend; // last member: destroyed first, closing every socket
 };

@@ -169,4 +169,26 @@ inline constexpr QLatin1StringView Down { "down" };
 inline constexpr QLatin1StringView Draining { "draining" };
 } // namespace NodeState
 
+// A node's report to the balancer (heartbeat and session changes), and the balancer's answer.
+namespace Report {
+inline constexpr QLatin1StringView Path { "/cluster/report" };
+inline constexpr QByteArrayView SignatureHeader {
+    "X-Cometd-Signature"
+}; // hex HMAC-SHA256(secret, timestamp "\n" body)
+inline constexpr QByteArrayView TimestampHeader { "X-Cometd-Timestamp" }; // unix milliseconds
+inline constexpr QLatin1StringView NodeId { "nodeId" };
+inline constexpr QLatin1StringView Url { "url" };
+inline constexpr QLatin1StringView MaxConnection { "maxConnection" };
+inline constexpr QLatin1StringView Sessions { "sessions" };
+inline constexpr QLatin1StringView MessagesIn { "messagesIn" };
+inline constexpr QLatin1StringView MessagesOut { "messagesOut" };
+inline constexpr QLatin1StringView Users { "users" };
+inline constexpr QLatin1StringView User { "user" };
+inline constexpr QLatin1StringView Opened { "opened" };
+inline constexpr QLatin1StringView Transport { "transport" };
+inline constexpr QLatin1StringView ConnectedSince { "connectedSince" };
+inline constexpr QLatin1StringView FullList { "fullList" };
+inline constexpr QLatin1StringView WantFullList { "wantFullList" };
+} // namespace Report
+
 } // namespace Wire

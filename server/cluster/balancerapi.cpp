@@ -1,0 +1,268 @@
+#include "balancerapi.h"
+
+#include "deliveryrequest.h"
+#include "httpresponder.h"
+#include "nodereporter.h"
+#include "reportcodec.h"
+#include "wire.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace Cluster {
+
+namespace {
+
+constexpr qint64 MaxClockSkewMs = 30000;
+constexpr int ForwardTimeoutMs = 5000;
+
+Http::Response serviceUnavailable()
+{
+    Http::Response r = Http::Response::text(QByteArrayLiteral("no node has room; retry shortly"), 503);
+    r.headers.append({ QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1") });
+    return r;
+}
+
+bool wantsJson(const Http::Request &request)
+{
+    return request.header("Accept").contains("application/json");
+}
+
+QByteArray deliveredBody(qint64 delivered)
+{
+    return QJsonDocument(QJsonObject { { Wire::Rest::Delivered, delivered } }).toJson(QJsonDocument::Compact);
+}
+
+// One delivery forwarded to several nodes: answers when the last of them has.
+struct Fanout
+{
+    Http::Responder responder;
+    int pending = 0;
+    qint64 delivered = 0;
+    bool isPrivate = false;
+    bool anyFailed = false;
+};
+
+} // namespace
+
+BalancerApi::BalancerApi(Balancer::ClusterState *state, QByteArray secret, Rest::Credentials sendCredentials,
+    QByteArray nodeApiKey, QObject *parent)
+    : QObject(parent)
+    , m_state(state)
+    , m_secret(std::move(secret))
+    , m_credentials(std::move(sendCredentials))
+    , m_nodeApiKey(std::move(nodeApiKey))
+{
+    m_clock.start();
+    m_expiry.setSingleShot(true);
+    m_expiry.setTimerType(Qt::PreciseTimer);
+    connect(&m_expiry, &QTimer::timeout, this, [this] {
+        m_state->expire(now());
+        scheduleExpiry();
+    });
+    // Whatever changed the state may have moved the next deadline.
+    connect(m_state, &Balancer::ClusterState::nodeChanged, this, &BalancerApi::scheduleExpiry);
+    connect(m_state, &Balancer::ClusterState::userJoined, this, &BalancerApi::scheduleExpiry);
+    connect(m_state, &Balancer::ClusterState::userChanged, this, &BalancerApi::scheduleExpiry);
+    scheduleExpiry();
+}
+
+BalancerApi::~BalancerApi() = default;
+
+void BalancerApi::registerRoutes(Http::Router &router, bool withDelivery)
+{
+    using Http::Method;
+    using Access = Http::Router::Access;
+    for (const QLatin1StringView prefix : { Wire::Path::RestPrefix, Wire::Path::BalancerPrefix }) {
+        router.add({ Method::Get }, QString(prefix + Wire::Path::CometdUrl + u"/{}"),
+            [this](Http::Request &&rq, Http::Responder &&rs, const Http::Router::Params &p) {
+                cometdUrl(rq, rs, p.at(0));
+            });
+        router.add({ Method::Get }, QString(prefix + Wire::Path::ReleaseCometd + u"/{}"),
+            [this](
+                Http::Request &&, Http::Responder &&rs, const Http::Router::Params &p) { releaseCometd(rs, p.at(0)); });
+    }
+    router.add(
+        { Method::Post }, QString(Wire::Report::Path),
+        [this](Http::Request &&rq, Http::Responder &&rs, const Http::Router::Params &) { report(rq, rs); },
+        Access::Protected);
+    if (!withDelivery) return;
+    for (const QLatin1StringView prefix : { Wire::Path::RestPrefix, Wire::Path::ContinuationPrefix }) {
+        router.add(
+            { Method::Post }, QString(prefix + Wire::Path::SendPrivate),
+            [this](Http::Request &&rq, Http::Responder &&rs, const Http::Router::Params &) {
+                forward(rq, std::move(rs), true);
+            },
+            Access::Protected);
+        router.add(
+            { Method::Post }, QString(prefix + Wire::Path::SendBroadcast),
+            [this](Http::Request &&rq, Http::Responder &&rs, const Http::Router::Params &) {
+                forward(rq, std::move(rs), false);
+            },
+            Access::Protected);
+    }
+}
+
+Balancer::ReportResult BalancerApi::acceptReport(const Balancer::NodeReport &report)
+{
+    const Balancer::ReportResult result = m_state->report(report, now());
+    scheduleExpiry();
+    return result;
+}
+
+void BalancerApi::cometdUrl(const Http::Request &request, Http::Responder &responder, const QString &user)
+{
+    const Balancer::PlaceResult placed = m_state->place(user, now());
+    scheduleExpiry();
+    switch (placed.status) {
+    case Balancer::PlaceResult::Status::InvalidUser:
+        responder.respond(Http::Response::error(400, u"invalid user name"_s));
+        return;
+    case Balancer::PlaceResult::Status::Full:
+        responder.respond(serviceUnavailable());
+        return;
+    case Balancer::PlaceResult::Status::Placed:
+        break;
+    }
+    Http::Response r = wantsJson(request) ? Http::Response::json(QJsonDocument(
+                           QJsonObject { { Wire::Rest::Url, placed.url }, { Wire::Rest::NodeId, placed.nodeId } })
+                                                                     .toJson(QJsonDocument::Compact))
+                                          : Http::Response::text(placed.url.toUtf8());
+    r.headers.append({ QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store") });
+    responder.respond(r);
+}
+
+void BalancerApi::releaseCometd(Http::Responder &responder, const QString &user)
+{
+    if (!m_state->release(user)) {
+        responder.respond(Http::Response::error(404, u"user holds no slot"_s));
+        return;
+    }
+    scheduleExpiry();
+    responder.respond(Http::Response::text(QByteArrayLiteral("released")));
+}
+
+bool BalancerApi::authenticReport(const Http::Request &request) const
+{
+    if (m_secret.isEmpty()) return request.isLoopbackPeer();
+    const QByteArray timestamp = request.header(Wire::Report::TimestampHeader);
+    bool ok = false;
+    const qint64 sentAt = timestamp.toLongLong(&ok);
+    if (!ok || std::abs(QDateTime::currentMSecsSinceEpoch() - sentAt) > MaxClockSkewMs) return false;
+    return Rest::constantTimeEquals(
+        request.header(Wire::Report::SignatureHeader), reportSignature(m_secret, timestamp, request.body));
+}
+
+void BalancerApi::report(const Http::Request &request, Http::Responder &responder)
+{
+    if (!authenticReport(request)) {
+        qCWarning(lcCluster) << "refused a report without a valid signature from" << request.peer.toString();
+        responder.respond(Rest::unauthorized());
+        return;
+    }
+    const auto decoded = decodeReport(request.body);
+    if (const auto *error = std::get_if<ReportError>(&decoded)) {
+        responder.respond(Http::Response::error(400, error->message));
+        return;
+    }
+    const Balancer::ReportResult result = acceptReport(std::get<Balancer::NodeReport>(decoded));
+    if (result.status == Balancer::ReportResult::Status::Rejected) {
+        responder.respond(Http::Response::error(400, result.error));
+        return;
+    }
+    responder.respond(Http::Response::json(encodeReportAnswer(result.wantFullList)));
+}
+
+void BalancerApi::forward(const Http::Request &request, Http::Responder &&responder, bool isPrivate)
+{
+    if (!m_credentials.allows(request)) {
+        responder.respond(Rest::unauthorized());
+        return;
+    }
+    const auto parsed = Rest::parseDeliveryRequest(
+        request.body, isPrivate ? Rest::DeliveryKind::Private : Rest::DeliveryKind::Broadcast);
+    if (const auto *error = std::get_if<Rest::DeliveryError>(&parsed)) {
+        responder.respond(Http::Response::error(400, error->message));
+        return;
+    }
+    QStringList urls;
+    if (isPrivate) {
+        const QString user = std::get<Rest::DeliveryRequest>(parsed).exoId;
+        for (const QString &nodeId : m_state->sessionNodesOf(user)) {
+            if (const auto node = m_state->node(nodeId); node && node->state != Balancer::NodeState::Down)
+                urls.append(node->url);
+        }
+        if (urls.isEmpty()) {
+            responder.respond(Http::Response::error(404, u"user %1 has no session"_s.arg(user)));
+            return;
+        }
+    } else {
+        for (const Balancer::NodeInfo &node : m_state->liveNodes())
+            urls.append(node.url);
+        if (urls.isEmpty()) {
+            responder.respond(Http::Response::json(deliveredBody(0)));
+            return;
+        }
+    }
+
+    if (!m_network) {
+        m_network = new QNetworkAccessManager(this);
+        m_network->setProxy(QNetworkProxy::NoProxy);
+    }
+    auto fanout = std::make_shared<Fanout>();
+    fanout->responder = std::move(responder);
+    fanout->pending = int(urls.size());
+    fanout->isPrivate = isPrivate;
+    const QLatin1StringView path = isPrivate ? Wire::Path::SendPrivate : Wire::Path::SendBroadcast;
+    for (const QString &url : std::as_const(urls)) {
+        QNetworkRequest forwarded(QUrl(url + Wire::Path::RestPrefix + path + u'/'));
+        forwarded.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        forwarded.setTransferTimeout(ForwardTimeoutMs);
+        if (!m_nodeApiKey.isEmpty())
+            forwarded.setRawHeader(QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + m_nodeApiKey);
+        QNetworkReply *reply = m_network->post(forwarded, request.body);
+        connect(reply, &QNetworkReply::finished, this, [reply, fanout, url] {
+            reply->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (status == 200) {
+                const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
+                fanout->delivered += qint64(answer.value(Wire::Rest::Delivered).toDouble());
+            } else if (status != 404) {
+                fanout->anyFailed = true;
+                qCWarning(lcCluster) << "forwarding a delivery to" << url
+                                     << "failed:" << (status ? QString::number(status) : reply->errorString());
+            }
+            if (--fanout->pending > 0) return;
+            if (fanout->delivered == 0 && fanout->isPrivate && !fanout->anyFailed)
+                fanout->responder.respond(Http::Response::error(404, u"the user has no session"_s));
+            else if (fanout->delivered == 0 && fanout->anyFailed)
+                fanout->responder.respond(Http::Response::error(502, u"no node took the message"_s));
+            else
+                fanout->responder.respond(Http::Response::json(deliveredBody(fanout->delivered)));
+        });
+    }
+}
+
+void BalancerApi::scheduleExpiry()
+{
+    const std::optional<qint64> deadline = m_state->nextDeadline();
+    if (!deadline) {
+        m_expiry.stop();
+        return;
+    }
+    const qint64 wait = std::max<qint64>(0, *deadline - now());
+    // A deadline a step away must not re-arm the timer on every event: only when it moves earlier.
+    if (m_expiry.isActive() && m_expiry.remainingTime() <= wait) return;
+    m_expiry.start(int(std::min<qint64>(wait, 24LL * 3600 * 1000)));
+}
+
+} // namespace Cluster

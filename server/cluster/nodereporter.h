@@ -1,0 +1,105 @@
+#pragma once
+
+#include "clustertypes.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QLoggingCategory>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+#include <QUrl>
+
+#include <functional>
+
+Q_DECLARE_LOGGING_CATEGORY(lcCluster)
+
+namespace Bayeux {
+class BayeuxEngine;
+}
+
+class QNetworkAccessManager;
+
+namespace Cluster {
+
+struct ReporterOptions
+{
+    QString nodeId;
+    QString url; // the base URL this node advertises
+    int maxConnection = 0;
+    int heartbeatMs = 1000; // SPEC §2: at least once a second
+    int fullListEveryMs = 30000; // a full list now and then repairs any drift
+};
+
+// Delivers one report and calls `done` exactly once (at once or later): accepted, and whether the
+// balancer asks for the full user list next.
+using ReportDone = std::function<void(bool accepted, bool wantFullList)>;
+using ReportSink = std::function<void(const Balancer::NodeReport &report, ReportDone done)>;
+
+// Keeps the balancer told about this node: follows the engine's sessions per user and sends a
+// report on a heartbeat and promptly after sessions open or close (changes of one event-loop turn
+// go in one report). Only users that changed since the last accepted report are sent, unless the
+// balancer asks for the full list. One report in flight at a time.
+class NodeReporter final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(NodeReporter)
+public:
+    NodeReporter(Bayeux::BayeuxEngine *engine, ReporterOptions options, ReportSink sink, QObject *parent = nullptr);
+    ~NodeReporter() override;
+
+    void start(); // first report (a full list) now, then the heartbeat
+
+private:
+    struct SessionEntry
+    {
+        QDateTime opened;
+        QString transport;
+    };
+    using UserSessions = QHash<QByteArray, SessionEntry>;
+
+    void sessionOpened(const QString &user, const QByteArray &clientId, QLatin1StringView transport);
+    void sessionClosed(const QString &user, const QByteArray &clientId);
+    void scheduleSoon();
+    void sendNow();
+    void finished(bool accepted, bool wantFullList, bool wasFull);
+    Balancer::UserPresence presenceOf(const QString &user) const;
+
+    Bayeux::BayeuxEngine *m_engine;
+    ReporterOptions m_options;
+    ReportSink m_sink;
+    QHash<QString, UserSessions> m_users;
+    QSet<QString> m_dirty; // changed since the last accepted report
+    QSet<QString> m_opened; // a session opened since the last accepted report
+    QSet<QString> m_sentDirty; // what the report in flight carries
+    QSet<QString> m_sentOpened;
+    bool m_inFlight = false;
+    bool m_again = false; // something changed while a report was in flight
+    bool m_soon = false; // a send is queued for the end of this event-loop turn
+    bool m_wantFullList = true;
+    QElapsedTimer m_sinceFullList;
+    QTimer m_heartbeat;
+};
+
+// POSTs reports to the balancer's Wire::Report::Path, signed with the cluster secret when there is
+// one (without one the balancer takes unsigned reports from loopback only).
+class HttpReportSender final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HttpReportSender)
+public:
+    HttpReportSender(QUrl balancerUrl, QByteArray secret, int timeoutMs = 2000, QObject *parent = nullptr);
+    ~HttpReportSender() override;
+
+    void send(const Balancer::NodeReport &report, ReportDone done);
+
+private:
+    QUrl m_target;
+    QByteArray m_secret;
+    int m_timeoutMs;
+    QNetworkAccessManager *m_network;
+    bool m_failing = false; // log the first failure of a run only
+};
+
+} // namespace Cluster

@@ -1,0 +1,154 @@
+#include "reportcodec.h"
+
+#include "wire.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMessageAuthenticationCode>
+
+#include <cmath>
+#include <limits>
+
+using namespace Qt::StringLiterals;
+
+namespace Cluster {
+
+namespace {
+
+// JSON numbers arrive as doubles: accept whole, non-negative values that fit.
+std::optional<qint64> count(const QJsonObject &o, QLatin1StringView key)
+{
+    const QJsonValue v = o.value(key);
+    if (v.isUndefined()) return 0;
+    if (!v.isDouble()) return std::nullopt;
+    const double d = v.toDouble();
+    if (d < 0 || d > 9.0e15 || std::floor(d) != d) return std::nullopt;
+    return qint64(d);
+}
+
+std::optional<QString> string(const QJsonObject &o, QLatin1StringView key, bool required)
+{
+    const QJsonValue v = o.value(key);
+    if (v.isUndefined() && !required) return QString();
+    if (!v.isString()) return std::nullopt;
+    return v.toString();
+}
+
+std::optional<bool> boolean(const QJsonObject &o, QLatin1StringView key)
+{
+    const QJsonValue v = o.value(key);
+    if (v.isUndefined()) return false;
+    if (!v.isBool()) return std::nullopt;
+    return v.toBool();
+}
+
+ReportError bad(QLatin1StringView key)
+{
+    return { u"missing or invalid \""_s + key + u'"' };
+}
+
+} // namespace
+
+QByteArray encodeReport(const Balancer::NodeReport &report)
+{
+    QJsonArray users;
+    for (const Balancer::UserPresence &p : report.users) {
+        QJsonObject u { { Wire::Report::User, p.user }, { Wire::Report::Sessions, p.sessions },
+            { Wire::Report::Opened, p.opened } };
+        if (!p.transport.isEmpty()) u.insert(Wire::Report::Transport, p.transport);
+        if (p.connectedSince.isValid())
+            u.insert(Wire::Report::ConnectedSince, p.connectedSince.toUTC().toString(Qt::ISODateWithMs));
+        users.append(u);
+    }
+    const QJsonObject o { { Wire::Report::NodeId, report.nodeId }, { Wire::Report::Url, report.url },
+        { Wire::Report::MaxConnection, report.maxConnection }, { Wire::Report::Sessions, report.sessions },
+        { Wire::Report::MessagesIn, report.messagesIn }, { Wire::Report::MessagesOut, report.messagesOut },
+        { Wire::Report::Users, users }, { Wire::Report::FullList, report.fullList } };
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+std::variant<Balancer::NodeReport, ReportError> decodeReport(const QByteArray &body)
+{
+    QJsonParseError error {};
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        return ReportError { u"the report is not a JSON object"_s };
+    const QJsonObject o = doc.object();
+
+    Balancer::NodeReport r;
+    const auto nodeId = string(o, Wire::Report::NodeId, true);
+    if (!nodeId) return bad(Wire::Report::NodeId);
+    const auto url = string(o, Wire::Report::Url, true);
+    if (!url) return bad(Wire::Report::Url);
+    const auto maxConnection = count(o, Wire::Report::MaxConnection);
+    if (!maxConnection || *maxConnection > std::numeric_limits<int>::max()) return bad(Wire::Report::MaxConnection);
+    const auto sessions = count(o, Wire::Report::Sessions);
+    if (!sessions) return bad(Wire::Report::Sessions);
+    const auto in = count(o, Wire::Report::MessagesIn);
+    if (!in) return bad(Wire::Report::MessagesIn);
+    const auto out = count(o, Wire::Report::MessagesOut);
+    if (!out) return bad(Wire::Report::MessagesOut);
+    const auto fullList = boolean(o, Wire::Report::FullList);
+    if (!fullList) return bad(Wire::Report::FullList);
+    r.nodeId = *nodeId;
+    r.url = *url;
+    r.maxConnection = int(*maxConnection);
+    r.sessions = *sessions;
+    r.messagesIn = *in;
+    r.messagesOut = *out;
+    r.fullList = *fullList;
+
+    const QJsonValue users = o.value(Wire::Report::Users);
+    if (!users.isUndefined() && !users.isArray()) return bad(Wire::Report::Users);
+    const QJsonArray list = users.toArray();
+    r.users.reserve(list.size());
+    for (const QJsonValue &entry : list) {
+        if (!entry.isObject()) return bad(Wire::Report::Users);
+        const QJsonObject u = entry.toObject();
+        Balancer::UserPresence p;
+        const auto name = string(u, Wire::Report::User, true);
+        const auto userSessions = count(u, Wire::Report::Sessions);
+        const auto opened = boolean(u, Wire::Report::Opened);
+        const auto transport = string(u, Wire::Report::Transport, false);
+        const auto since = string(u, Wire::Report::ConnectedSince, false);
+        if (!name || !userSessions || *userSessions > std::numeric_limits<int>::max() || !opened || !transport
+            || !since)
+            return bad(Wire::Report::Users);
+        p.user = *name;
+        p.sessions = int(*userSessions);
+        p.opened = *opened;
+        p.transport = *transport;
+        if (!since->isEmpty()) {
+            p.connectedSince = QDateTime::fromString(*since, Qt::ISODateWithMs).toUTC();
+            if (!p.connectedSince.isValid()) return bad(Wire::Report::ConnectedSince);
+        }
+        r.users.append(p);
+    }
+    return r;
+}
+
+QByteArray encodeReportAnswer(bool wantFullList)
+{
+    return QJsonDocument(QJsonObject { { Wire::Report::WantFullList, wantFullList } }).toJson(QJsonDocument::Compact);
+}
+
+std::optional<bool> decodeReportAnswer(const QByteArray &body)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(body);
+    if (!doc.isObject()) return std::nullopt;
+    const QJsonValue v = doc.object().value(Wire::Report::WantFullList);
+    if (!v.isBool()) return std::nullopt;
+    return v.toBool();
+}
+
+QByteArray reportSignature(QByteArrayView secret, QByteArrayView timestamp, QByteArrayView body)
+{
+    QMessageAuthenticationCode mac(QCryptographicHash::Sha256, secret.toByteArray());
+    mac.addData(timestamp.data(), timestamp.size());
+    mac.addData("\n", 1);
+    mac.addData(body.data(), body.size());
+    return mac.result().toHex();
+}
+
+} // namespace Cluster

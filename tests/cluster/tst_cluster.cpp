@@ -1,0 +1,369 @@
+// A local cluster as an operator runs it: a balancer and two nodes, each a real cometd-node process.
+//
+// Ports: the balancer listens on port 0 with no static nodes; each node gets a port picked just
+// before it starts (bound, read, closed) so that its own config can name its URL and maxConnection,
+// and joins the balancer dynamically by presenting the secret. A node that loses the race for its
+// port is started again on another one.
+#include "rawhttpclient.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMessageAuthenticationCode>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString kNode = QStringLiteral(COMETD_NODE_BINARY);
+const QByteArray kSecret = QByteArrayLiteral("cluster-test-secret");
+constexpr int kWaitMs = 10000;
+
+struct Process
+{
+    QProcess process;
+    quint16 port = 0;
+
+    bool start(const QStringList &args)
+    {
+        process.setProcessChannelMode(QProcess::SeparateChannels);
+        process.start(kNode, args);
+        if (!process.waitForStarted(kWaitMs)) return false;
+        QByteArray out;
+        const bool printed = QTest::qWaitFor(
+            [&] {
+                out += process.readAllStandardOutput();
+                return out.contains('\n') || process.state() == QProcess::NotRunning;
+            },
+            kWaitMs);
+        const auto m = QRegularExpression(QStringLiteral("^listening on http://127\\.0\\.0\\.1:(\\d+)"))
+                           .match(QString::fromUtf8(out));
+        port = m.hasMatch() ? quint16(m.captured(1).toUInt()) : 0;
+        return printed && port != 0;
+    }
+    void kill()
+    {
+        if (process.state() == QProcess::NotRunning) return;
+        process.kill(); // SIGKILL: no goodbye to the balancer
+        process.waitForFinished(kWaitMs);
+    }
+    ~Process() { kill(); }
+};
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
+}
+
+QString baseUrl(quint16 port)
+{
+    return QStringLiteral("http://127.0.0.1:%1").arg(port);
+}
+
+RawHttpClient::Reply call(quint16 port, const QByteArray &method, const QByteArray &path, const QByteArray &body = {},
+    const QList<QByteArray> &headers = {})
+{
+    RawHttpClient client(port);
+    client.request(method, path, body, headers);
+    if (!QTest::qWaitFor([&] { return !client.replies.isEmpty() || client.isClosed(); }, kWaitMs)) return {};
+    return client.replies.value(0);
+}
+
+RawHttpClient::Reply get(quint16 port, const QByteArray &path, const QList<QByteArray> &headers = {})
+{
+    return call(port, "GET", path, {}, headers);
+}
+
+QByteArray json(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+class tst_Cluster : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    Process m_balancer;
+    std::unique_ptr<Process> m_nodes[2];
+    quint16 m_nodePorts[2] = { 0, 0 };
+    const int m_capacity[2] = { 10, 15 };
+
+    // Starts node `index` (id index+1) on its port, picking a free one first if it has none yet.
+    bool startNode(int index)
+    {
+        for (int attempt = 0; attempt < 5; ++attempt) {
+            if (m_nodePorts[index] == 0) m_nodePorts[index] = freePort();
+            const QString id = QString::number(index + 1);
+            const QJsonObject config { { QStringLiteral("role"), QStringLiteral("node") },
+                { QStringLiteral("nodeId"), id },
+                { QStringLiteral("listen"), QStringLiteral("127.0.0.1:%1").arg(m_nodePorts[index]) },
+                { QStringLiteral("secret"), QString::fromUtf8(kSecret) },
+                { QStringLiteral("balancerUrl"), baseUrl(m_balancer.port) },
+                { QStringLiteral("nodes"),
+                    QJsonArray { QJsonObject { { QStringLiteral("id"), id },
+                        { QStringLiteral("url"), baseUrl(m_nodePorts[index]) },
+                        { QStringLiteral("maxConnection"), m_capacity[index] } } } } };
+            const QString file = m_dir.filePath(QStringLiteral("node%1.json").arg(id));
+            QFile out(file);
+            if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate)) return false;
+            out.write(json(config));
+            out.close();
+            m_nodes[index] = std::make_unique<Process>();
+            if (m_nodes[index]->start({ QStringLiteral("--config"), file })) return true;
+            m_nodes[index].reset();
+            m_nodePorts[index] = 0; // somebody took it meanwhile
+        }
+        return false;
+    }
+
+    QString nodeUrl(int index) const { return baseUrl(m_nodePorts[index]); }
+
+    // Where the balancer would send a new user now; releases the slot again.
+    QString probe()
+    {
+        const auto r = get(m_balancer.port, "/rest/cometdurl/probe/");
+        get(m_balancer.port, "/rest/releasecometd/probe/");
+        return r.status == 200 ? QString::fromUtf8(r.body) : QString::number(r.status);
+    }
+
+    QString handshake(quint16 port, const QString &user)
+    {
+        const auto token = get(port, "/rest/gettoken/" + user.toUtf8() + '/');
+        if (token.status != 200) return {};
+        const QJsonObject hs { { QStringLiteral("channel"), QStringLiteral("/meta/handshake") },
+            { QStringLiteral("version"), QStringLiteral("1.0") },
+            { QStringLiteral("supportedConnectionTypes"), QJsonArray { QStringLiteral("long-polling") } },
+            { QStringLiteral("exoId"), user }, { QStringLiteral("exoToken"), QString::fromUtf8(token.body) } };
+        const auto r = call(port, "POST", "/cometd/cometd", json(QJsonObject(hs)).prepend('[').append(']'),
+            { "Content-Type: application/json" });
+        return r.jsonArray().at(0).toObject().value(QStringLiteral("clientId")).toString();
+    }
+
+    RawHttpClient::Reply bayeux(quint16 port, const QJsonObject &message)
+    {
+        return call(port, "POST", "/cometd/cometd", json(message).prepend('[').append(']'),
+            { "Content-Type: application/json" });
+    }
+
+    RawHttpClient::Reply send(const QByteArray &kind, const QJsonObject &body)
+    {
+        return call(m_balancer.port, "POST", "/rest/" + kind + '/', json(body), { "Content-Type: application/json" });
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        const QString file = m_dir.filePath(QStringLiteral("balancer.json"));
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(json({ { QStringLiteral("role"), QStringLiteral("balancer") },
+            { QStringLiteral("listen"), QStringLiteral("127.0.0.1:0") },
+            { QStringLiteral("secret"), QString::fromUtf8(kSecret) } }));
+        out.close();
+        QVERIFY(m_balancer.start({ QStringLiteral("--config"), file }));
+
+        // No node yet: nowhere to go.
+        const auto none = get(m_balancer.port, "/rest/cometdurl/early/");
+        QCOMPARE(none.status, 503);
+
+        QVERIFY(startNode(0));
+        QTRY_COMPARE_WITH_TIMEOUT(probe(), nodeUrl(0), kWaitMs);
+        // A user on node 1 tips placement to node 2 as soon as that one has joined.
+        QCOMPARE(get(m_balancer.port, "/rest/cometdurl/filler/").status, 200);
+        QVERIFY(startNode(1));
+        QTRY_COMPARE_WITH_TIMEOUT(probe(), nodeUrl(1), kWaitMs);
+        QCOMPARE(get(m_balancer.port, "/rest/releasecometd/filler/").status, 200);
+    }
+
+    void cleanupTestCase()
+    {
+        for (auto &node : m_nodes) {
+            if (node) node->kill();
+        }
+        m_balancer.kill();
+    }
+
+    void capacityStickinessRelease()
+    {
+        QHash<QString, int> perNode;
+        QHash<QString, QString> placed;
+        for (int i = 0; i < 25; ++i) {
+            const QByteArray user = "user" + QByteArray::number(i);
+            const auto r = get(m_balancer.port, "/rest/cometdurl/" + user + '/');
+            QVERIFY2(r.status == 200, user.constData());
+            QCOMPARE(r.header("Content-Type").left(10), QByteArray("text/plain"));
+            placed.insert(QString::fromUtf8(user), QString::fromUtf8(r.body));
+            ++perNode[QString::fromUtf8(r.body)];
+        }
+        QCOMPARE(perNode.value(nodeUrl(0)), 10);
+        QCOMPARE(perNode.value(nodeUrl(1)), 15);
+
+        const auto full = get(m_balancer.port, "/rest/cometdurl/user25/");
+        QCOMPARE(full.status, 503);
+        QCOMPARE(full.header("Retry-After"), QByteArray("1"));
+
+        // Sticky, in both path forms, with and without the trailing slash, and as JSON.
+        QCOMPARE(QString::fromUtf8(get(m_balancer.port, "/rest/cometdurl/user3").body), placed.value(u"user3"_s));
+        QCOMPARE(QString::fromUtf8(get(m_balancer.port, "/rest/balancer/cometdurl/user17/").body),
+            placed.value(u"user17"_s));
+        const auto asJson = get(m_balancer.port, "/rest/cometdurl/user4/", { "Accept: application/json" });
+        QCOMPARE(asJson.status, 200);
+        QCOMPARE(asJson.jsonObject().value(u"url"_s).toString(), placed.value(u"user4"_s));
+        QCOMPARE(asJson.jsonObject().value(u"nodeId"_s).toString(),
+            placed.value(u"user4"_s) == nodeUrl(0) ? u"1"_s : u"2"_s);
+
+        // A release frees the slot for somebody else, on the same node.
+        QCOMPARE(get(m_balancer.port, "/rest/balancer/releasecometd/user0").status, 200);
+        QCOMPARE(get(m_balancer.port, "/rest/releasecometd/user0/").status, 404);
+        const auto next = get(m_balancer.port, "/rest/cometdurl/user25/");
+        QCOMPARE(next.status, 200);
+        QCOMPARE(QString::fromUtf8(next.body), placed.value(u"user0"_s));
+
+        for (int i = 1; i <= 25; ++i)
+            QCOMPARE(get(m_balancer.port, "/rest/releasecometd/user" + QByteArray::number(i) + '/').status, 200);
+        QCOMPARE(probe(), nodeUrl(0));
+    }
+
+    void badRequests_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QByteArray>("path");
+        QTest::addColumn<QList<QByteArray>>("headers");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+
+        const QByteArray report = R"({"nodeId":"9","url":"http://127.0.0.1:9","maxConnection":5})";
+        const QByteArray now = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
+        const QByteArray stale = QByteArray::number(QDateTime::currentMSecsSinceEpoch() - 120000);
+        const auto sign = [](const QByteArray &timestamp, const QByteArray &body) {
+            return QMessageAuthenticationCode::hash(timestamp + '\n' + body, kSecret, QCryptographicHash::Sha256)
+                .toHex();
+        };
+        QTest::addRow("empty user") << QByteArray("GET") << QByteArray("/rest/cometdurl//") << QList<QByteArray> {}
+                                    << QByteArray() << 400;
+        QTest::addRow("control character")
+            << QByteArray("GET") << QByteArray("/rest/cometdurl/a%01b/") << QList<QByteArray> {} << QByteArray() << 400;
+        QTest::addRow("name too long") << QByteArray("GET") << QByteArray("/rest/cometdurl/" + QByteArray(257, 'x'))
+                                       << QList<QByteArray> {} << QByteArray() << 400;
+        QTest::addRow("release unknown") << QByteArray("GET") << QByteArray("/rest/releasecometd/nobody/")
+                                         << QList<QByteArray> {} << QByteArray() << 404;
+        QTest::addRow("unsigned report") << QByteArray("POST") << QByteArray("/cluster/report") << QList<QByteArray> {}
+                                         << report << 401;
+        QTest::addRow("wrong signature") << QByteArray("POST") << QByteArray("/cluster/report")
+                                         << QList<QByteArray> { "X-Cometd-Timestamp: " + now,
+                                                "X-Cometd-Signature: " + sign(now, report + ' ') }
+                                         << report << 401;
+        QTest::addRow("stale timestamp") << QByteArray("POST") << QByteArray("/cluster/report")
+                                         << QList<QByteArray> { "X-Cometd-Timestamp: " + stale,
+                                                "X-Cometd-Signature: " + sign(stale, report) }
+                                         << report << 401;
+        QTest::addRow("signed but malformed")
+            << QByteArray("POST") << QByteArray("/cluster/report")
+            << QList<QByteArray> { "X-Cometd-Timestamp: " + now, "X-Cometd-Signature: " + sign(now, "[1]") }
+            << QByteArray("[1]") << 400;
+    }
+
+    void badRequests()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QByteArray, path);
+        QFETCH(QList<QByteArray>, headers);
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QCOMPARE(call(m_balancer.port, method, path, body, headers).status, status);
+    }
+
+    // A session opened on a node reaches the balancer in its reports: the user sticks to that node,
+    // private messages through the balancer reach it there, and its end frees the user.
+    void sessionsAndDeliveryThroughTheBalancer()
+    {
+        const quint16 node2 = m_nodePorts[1];
+        const QString clientId = handshake(node2, u"alice"_s);
+        QVERIFY(!clientId.isEmpty());
+        // Placement alone would pick node 1 (both empty, node 1 listed first).
+        QTRY_COMPARE_WITH_TIMEOUT(
+            QString::fromUtf8(get(m_balancer.port, "/rest/cometdurl/alice/").body), nodeUrl(1), kWaitMs);
+
+        const QJsonObject subscribe { { u"channel"_s, u"/meta/subscribe"_s }, { u"clientId"_s, clientId },
+            { u"subscription"_s, u"/eXo/cometd/test"_s } };
+        QCOMPARE(bayeux(node2, subscribe).status, 200);
+
+        const QJsonObject toAlice { { u"channel"_s, u"/eXo/cometd/test"_s }, { u"exoId"_s, u"alice"_s },
+            { u"message"_s, u"hello"_s }, { u"id"_s, u"1"_s } };
+        const auto privately = send("sendprivatemessage", toAlice);
+        QCOMPARE(privately.status, 200);
+        QCOMPARE(privately.jsonObject().value(u"delivered"_s).toInt(), 1);
+
+        QJsonObject toBob = toAlice;
+        toBob.insert(u"exoId"_s, u"bob"_s);
+        QCOMPARE(send("sendprivatemessage", toBob).status, 404);
+
+        const QJsonObject everybody { { u"channel"_s, u"/eXo/cometd/test"_s }, { u"message"_s, u"hi all"_s },
+            { u"id"_s, u"2"_s } };
+        const auto broadcast = send("sendbroadcastmessage", everybody);
+        QCOMPARE(broadcast.status, 200);
+        QCOMPARE(broadcast.jsonObject().value(u"delivered"_s).toInt(), 1);
+        QCOMPARE(send("sendbroadcastmessage", QJsonObject { { u"channel"_s, u"/meta/x"_s } }).status, 400);
+
+        const QJsonObject disconnect { { u"channel"_s, u"/meta/disconnect"_s }, { u"clientId"_s, clientId } };
+        QCOMPARE(bayeux(node2, disconnect).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(send("sendprivatemessage", toAlice).status, 404, kWaitMs);
+        get(m_balancer.port, "/rest/releasecometd/alice/");
+    }
+
+    // cometd-node with no configuration is a cluster of one: it places every user on itself.
+    void allInOne()
+    {
+        Process single;
+        QVERIFY(single.start({ QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") }));
+        const auto placed = get(single.port, "/rest/cometdurl/exo1/", { "Accept: application/json" });
+        QCOMPARE(placed.status, 200);
+        QCOMPARE(placed.jsonObject().value(u"url"_s).toString(), baseUrl(single.port));
+        QCOMPARE(placed.jsonObject().value(u"nodeId"_s).toString(), u"1"_s);
+        QVERIFY(!handshake(single.port, u"exo1"_s).isEmpty());
+        QCOMPARE(get(single.port, "/rest/releasecometd/exo1").status, 200);
+        // The session holds the slot after the reservation is gone: still placed there, still known.
+        QCOMPARE(QString::fromUtf8(get(single.port, "/rest/cometdurl/exo1").body), baseUrl(single.port));
+        QCOMPARE(call(single.port, "POST", "/cluster/report", "{}").status, 400); // loopback, no secret: unsigned
+    }
+
+    void nodeKilledThenBack()
+    {
+        QCOMPARE(probe(), nodeUrl(0));
+        const auto before = get(m_balancer.port, "/rest/cometdurl/before/");
+        QCOMPARE(QString::fromUtf8(before.body), nodeUrl(0));
+
+        QElapsedTimer sinceKill;
+        m_nodes[0]->kill();
+        sinceKill.start();
+        // "before" sticks to node 1 while it lives; once it is down its users are released and go
+        // to the live node.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            QString::fromUtf8(get(m_balancer.port, "/rest/cometdurl/before/").body), nodeUrl(1), kWaitMs);
+        // Down after 3 s of silence; its last report came at most a heartbeat before the kill.
+        const qint64 downAfter = sinceKill.elapsed();
+        QVERIFY2(downAfter >= 1500 && downAfter < 5000, QByteArray::number(downAfter).constData());
+        QCOMPARE(probe(), nodeUrl(1));
+        QCOMPARE(get(m_balancer.port, "/rest/releasecometd/before/").status, 200);
+
+        QVERIFY(startNode(0));
+        QTRY_COMPARE_WITH_TIMEOUT(probe(), nodeUrl(0), kWaitMs);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Cluster)
+#include "tst_cluster.moc"
