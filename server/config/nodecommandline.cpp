@@ -40,7 +40,8 @@ NodeCommandLine::NodeCommandLine()
           u"listen"_s, u"Listen on HOST:PORT (default 127.0.0.1:8080; port 0 picks a free port)."_s, u"HOST:PORT"_s)
     , m_logLevel(u"log-level"_s, u"Log at LEVEL and above: debug, info, warning or error (default info)."_s, u"LEVEL"_s)
     , m_eventLoop(u"event-loop"_s,
-          u"Event loop: epoll or qt (default %1)."_s.arg(EventLoop::kindName(EventLoop::defaultKind()).toString()), u"KIND"_s)
+          u"Event loop: epoll or qt (default %1)."_s.arg(EventLoop::kindName(EventLoop::defaultKind()).toString()),
+          u"KIND"_s)
     , m_role(u"role"_s, u"Run as ROLE: all, balancer or node (default all)."_s, u"ROLE"_s)
     , m_nodeId(u"node-id"_s, u"This process is the entry ID of the configuration's nodes."_s, u"ID"_s)
     , m_balancer(u"balancer"_s, u"Report to the balancer at URL (role node)."_s, u"URL"_s)
@@ -151,7 +152,6 @@ std::optional<LogLevel> parseLogLevel(QStringView text)
     }
     return std::nullopt;
 }
-
 
 QString loggingFilterRules(LogLevel level)
 {

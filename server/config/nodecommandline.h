@@ -23,7 +23,6 @@ struct NodeOptions
     EventLoop::Kind eventLoop = EventLoop::defaultKind();
     QString helpText; // for ShowHelp
     QString versionText; // for ShowVersion: "<applicationName> <applicationVersion>"
-
 };
 
 // cometd-node's command line (SPEC §1): --config, --listen, --log-level, --event-loop, --role,
