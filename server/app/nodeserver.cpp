@@ -1,6 +1,10 @@
 #include "nodeserver.h"
 
+#include "processmetrics.h"
 #include "wire.h"
+
+#include <QJsonArray>
+#include <QWebSocket>
 
 Q_LOGGING_CATEGORY(lcNode, "cometd.node", QtInfoMsg)
 
@@ -81,6 +85,14 @@ NodeServer::NodeServer(NodeConfig config, QObject *parent)
             Rest::Credentials(m_config.apiKey.toUtf8()), m_config.apiKey.toUtf8());
         // A process with a node of its own answers the delivery API itself.
         m_balancer->registerRoutes(m_router, !m_config.runsNode());
+        // The engine does not list its channels yet, and nodes do not report them: /admin/api/channels
+        // answers an empty list until they do.
+        m_admin = std::make_unique<Admin::AdminApi>(
+            m_cluster.get(), Rest::Credentials(m_config.adminToken.toUtf8()), [] { return QJsonArray(); },
+            [this](Http::Request &&request, Http::Responder &&responder, bool isPrivate) {
+                dispatchAdminDelivery(std::move(request), std::move(responder), isPrivate);
+            });
+        m_admin->registerRoutes(m_router);
     }
     if (m_config.runsNode()) {
         const auto bayeux = [this](Http::Request &&request, Http::Responder &&responder, const Http::Router::Params &) {
@@ -91,18 +103,25 @@ NodeServer::NodeServer(NodeConfig config, QObject *parent)
             { Http::Method::Get, Http::Method::Post }, QString(Wire::Path::Bayeux + QLatin1StringView("/{}")), bayeux);
         m_rest->registerRoutes(m_router);
     }
+    registerMetrics();
 
     m_frontend = std::make_unique<Http::Frontend>(httpLimits(m_config));
     m_frontend->setRequestHandler([this](Http::Request &&request, Http::Responder &&responder) {
         dispatch(std::move(request), std::move(responder));
     });
     m_frontend->setUpgradeCheck([this](const Http::Request &request) {
+        // Without the admin token the upgrade is refused before the handshake.
+        if (Admin::AdminApi::isEventsPath(request.pathSegments)) return m_admin && m_admin->allows(request);
         const QByteArray origin = request.header("Origin");
         return m_config.runsNode() && isBayeuxPath(request.pathSegments)
             && (origin.isEmpty() || m_config.cors.allows(QString::fromUtf8(origin)));
     });
-    connect(m_frontend.get(), &Http::Frontend::webSocketConnected, this,
-        [this](QWebSocket *socket) { m_webSocket->adopt(socket); });
+    connect(m_frontend.get(), &Http::Frontend::webSocketConnected, this, [this](QWebSocket *socket) {
+        if (m_admin && Admin::AdminApi::isEventsPath(Http::Router::splitPattern(socket->requestUrl().path())))
+            m_admin->adoptEventSocket(socket);
+        else
+            m_webSocket->adopt(socket);
+    });
 }
 
 NodeServer::~NodeServer()
@@ -153,6 +172,44 @@ void NodeServer::startReporting()
     m_reporter->start();
 }
 
+void NodeServer::registerMetrics()
+{
+    m_router.add({ Http::Method::Get }, QString(Wire::Path::Metrics),
+        [this](Http::Request &&, Http::Responder &&responder, const Http::Router::Params &) {
+            MetricsFormatter out;
+            if (m_config.runsNode()) {
+                Admin::NodeSample sample;
+                sample.sessions = m_engine->sessionCount();
+                sample.users = m_engine->userCount();
+                sample.heldConnects = m_engine->heldCount();
+                sample.queuedMessages = m_engine->queuedMessages();
+                sample.deliveries = m_engine->deliveries();
+                sample.droppedMessages = m_engine->droppedMessages();
+                sample.httpConnections = m_frontend->connectionCount();
+                sample.webSocketConnections = m_webSocket->connectionCount();
+                Admin::appendNodeMetrics(out, sample);
+            }
+            if (m_cluster) Admin::appendClusterMetrics(out, m_cluster->nodes(), m_cluster->totals());
+            Http::Response r = Http::Response::text(out.text());
+            r.contentType = Wire::Metrics::ContentType.toByteArray();
+            responder.respond(r);
+        });
+}
+
+void NodeServer::dispatchAdminDelivery(Http::Request &&request, Http::Responder &&responder, bool isPrivate)
+{
+    request.method = Http::Method::Post;
+    request.pathSegments = Http::Router::splitPattern(
+        QString(Wire::Path::RestPrefix + (isPrivate ? Wire::Path::SendPrivate : Wire::Path::SendBroadcast)));
+    request.trailingSlash = true;
+    // The admin token let the caller in; the delivery route checks the send credentials.
+    request.headers.removeIf(
+        [](const auto &header) { return header.first.compare("Authorization", Qt::CaseInsensitive) == 0; });
+    if (!m_config.apiKey.isEmpty())
+        request.headers.append({ QByteArrayLiteral("Authorization"), "Bearer " + m_config.apiKey.toUtf8() });
+    dispatch(std::move(request), std::move(responder));
+}
+
 QString NodeServer::errorString() const
 {
     return m_frontend->errorString();
@@ -168,6 +225,7 @@ void NodeServer::shutdown()
     m_frontend->stopListening();
     m_engine->releaseAllHeld();
     m_webSocket->closeAll();
+    if (m_admin) m_admin->closeAll();
     m_frontend->flushAll();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "adminapi.h"
 #include "balancerapi.h"
 #include "bayeuxengine.h"
 #include "httpfrontend.h"
@@ -41,6 +42,9 @@ public:
 
 private:
     void startReporting();
+    void registerMetrics();
+    // POST /admin/api/messages: the body goes through this process's own delivery route.
+    void dispatchAdminDelivery(Http::Request &&request, Http::Responder &&responder, bool isPrivate);
     void dispatch(Http::Request &&request, Http::Responder &&responder);
     void addCorsHeaders(const Http::Request &request, Http::Responder &responder) const;
     void preflight(
@@ -55,6 +59,7 @@ private:
     std::unique_ptr<Rest::NodeRestApi> m_rest;
     std::unique_ptr<Balancer::MemoryClusterState> m_cluster; // roles balancer and all
     std::unique_ptr<Cluster::BalancerApi> m_balancer;
+    std::unique_ptr<Admin::AdminApi> m_admin; // roles balancer and all
     std::unique_ptr<Cluster::HttpReportSender> m_reportSender; // role node
     std::unique_ptr<Cluster::NodeReporter> m_reporter; // roles node and all
     Http::Router m_router;

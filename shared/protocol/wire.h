@@ -191,4 +191,74 @@ inline constexpr QLatin1StringView FullList { "fullList" };
 inline constexpr QLatin1StringView WantFullList { "wantFullList" };
 } // namespace Report
 
+// The admin API (SPEC §2 Admin API): paths, query parameters, JSON keys and event types.
+namespace Admin {
+inline constexpr QLatin1StringView Cluster { "/admin/api/cluster" };
+inline constexpr QLatin1StringView Users { "/admin/api/users" };
+inline constexpr QLatin1StringView Channels { "/admin/api/channels" };
+inline constexpr QLatin1StringView Messages { "/admin/api/messages" };
+inline constexpr QLatin1StringView Drain { "/admin/api/nodes/{}/drain" };
+inline constexpr QLatin1StringView Undrain { "/admin/api/nodes/{}/undrain" };
+inline constexpr QLatin1StringView Events { "/admin/api/events" };
+inline constexpr QLatin1StringView FilterQuery { "filter" };
+inline constexpr QLatin1StringView OffsetQuery { "offset" };
+inline constexpr QLatin1StringView LimitQuery { "limit" };
+inline constexpr QLatin1StringView Nodes { "nodes" };
+inline constexpr QLatin1StringView Totals { "totals" };
+inline constexpr QLatin1StringView Id { "id" };
+inline constexpr QLatin1StringView Url { "url" };
+inline constexpr QLatin1StringView State { "state" };
+inline constexpr QLatin1StringView Dynamic { "dynamic" };
+inline constexpr QLatin1StringView Sessions { "sessions" };
+inline constexpr QLatin1StringView UsersKey { "users" };
+inline constexpr QLatin1StringView MaxConnection { "maxConnection" };
+inline constexpr QLatin1StringView MessagesIn { "messagesIn" };
+inline constexpr QLatin1StringView MessagesOut { "messagesOut" };
+inline constexpr QLatin1StringView Total { "total" };
+inline constexpr QLatin1StringView User { "user" };
+inline constexpr QLatin1StringView Node { "node" };
+inline constexpr QLatin1StringView Transport { "transport" };
+inline constexpr QLatin1StringView ConnectedSince { "connectedSince" };
+inline constexpr QLatin1StringView ChannelsKey { "channels" };
+inline constexpr QLatin1StringView Channel { "channel" };
+inline constexpr QLatin1StringView Subscribers { "subscribers" };
+inline constexpr QLatin1StringView MessagesPerSecond { "messagesPerSecond" };
+inline constexpr QLatin1StringView Type { "type" };
+inline constexpr QLatin1StringView TypePrivate { "private" };
+inline constexpr QLatin1StringView TypeBroadcast { "broadcast" };
+inline constexpr QLatin1StringView Event { "event" };
+inline constexpr QLatin1StringView At { "at" };
+inline constexpr QLatin1StringView ClusterKey { "cluster" };
+inline constexpr QLatin1StringView EventSnapshot { "snapshot" };
+inline constexpr QLatin1StringView EventNode { "node" };
+inline constexpr QLatin1StringView EventUser { "user" };
+inline constexpr QLatin1StringView EventStats { "stats" };
+inline constexpr QLatin1StringView Joined { "joined" };
+inline constexpr QLatin1StringView Left { "left" };
+inline constexpr QLatin1StringView Changed { "changed" };
+} // namespace Admin
+
+// Prometheus metric names served at Path::Metrics (text format 0.0.4).
+namespace Metrics {
+inline constexpr QByteArrayView ContentType { "text/plain; version=0.0.4; charset=utf-8" };
+inline constexpr QLatin1StringView Sessions { "cometd_sessions" };
+inline constexpr QLatin1StringView Users { "cometd_users" };
+inline constexpr QLatin1StringView HeldConnects { "cometd_held_connects" };
+inline constexpr QLatin1StringView QueuedMessages { "cometd_queued_messages" };
+inline constexpr QLatin1StringView Deliveries { "cometd_deliveries_total" };
+inline constexpr QLatin1StringView DroppedMessages { "cometd_dropped_messages_total" };
+inline constexpr QLatin1StringView HttpConnections { "cometd_http_connections" };
+inline constexpr QLatin1StringView WebSocketConnections { "cometd_websocket_connections" };
+inline constexpr QLatin1StringView NodeSessions { "cometd_node_sessions" };
+inline constexpr QLatin1StringView NodeUsers { "cometd_node_users" };
+inline constexpr QLatin1StringView NodeUp { "cometd_node_up" };
+inline constexpr QLatin1StringView NodeLabel { "node" };
+inline constexpr QLatin1StringView ClusterNodes { "cometd_cluster_nodes" };
+inline constexpr QLatin1StringView ClusterLiveNodes { "cometd_cluster_live_nodes" };
+inline constexpr QLatin1StringView ClusterSessions { "cometd_cluster_sessions" };
+inline constexpr QLatin1StringView ClusterUsers { "cometd_cluster_users" };
+inline constexpr QLatin1StringView ClusterMessagesIn { "cometd_cluster_messages_in_total" };
+inline constexpr QLatin1StringView ClusterMessagesOut { "cometd_cluster_messages_out_total" };
+} // namespace Metrics
+
 } // namespace Wire
