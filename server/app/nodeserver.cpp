@@ -110,11 +110,15 @@ NodeServer::NodeServer(NodeConfig config, QObject *parent)
         dispatch(std::move(request), std::move(responder));
     });
     m_frontend->setUpgradeCheck([this](const Http::Request &request) {
-        // Without the admin token the upgrade is refused before the handshake.
-        if (Admin::AdminApi::isEventsPath(request.pathSegments)) return m_admin && m_admin->allows(request);
+        // Without the admin token the upgrade is refused (401) before the handshake.
+        if (Admin::AdminApi::isEventsPath(request.pathSegments)) {
+            if (!m_admin) return 404;
+            return m_admin->allows(request) ? 0 : 401;
+        }
         const QByteArray origin = request.header("Origin");
-        return m_config.runsNode() && isBayeuxPath(request.pathSegments)
+        const bool bayeux = m_config.runsNode() && isBayeuxPath(request.pathSegments)
             && (origin.isEmpty() || m_config.cors.allows(QString::fromUtf8(origin)));
+        return bayeux ? 0 : 404;
     });
     connect(m_frontend.get(), &Http::Frontend::webSocketConnected, this, [this](QWebSocket *socket) {
         if (m_admin && Admin::AdminApi::isEventsPath(Http::Router::splitPattern(socket->requestUrl().path())))

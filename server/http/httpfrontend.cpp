@@ -365,7 +365,8 @@ bool Frontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *sock
     const bool upgrade = request.value(QByteArrayLiteral("upgrade")).compare("websocket", Qt::CaseInsensitive) == 0
         && request.value(QByteArrayLiteral("connection")).toLower().contains("upgrade");
     if (upgrade) {
-        if (!m_upgradeCheck || !m_upgradeCheck(r)) return false; // missingHandler answers 404
+        m_refusedUpgradeStatus = m_upgradeCheck ? m_upgradeCheck(r) : 404;
+        if (m_refusedUpgradeStatus != 0) return false; // missingHandler answers with that status
         state->m_upgraded = true;
         m_upgrading.append(state);
         m_timed.remove(state); // the WebSocket transport times it out from here
@@ -381,11 +382,14 @@ bool Frontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *sock
     return true;
 }
 
+// Reached only for a refused WebSocket upgrade: every other request is ours in handleRequest().
 void Frontend::missingHandler(const QHttpServerRequest &, QTcpSocket *socket)
 {
-    Response notFound = Response::error(404, QStringLiteral("not found"));
-    notFound.closeConnection = true;
-    socket->write(serialize(notFound, false));
+    const int status = std::exchange(m_refusedUpgradeStatus, 404);
+    Response refused = Response::error(
+        status, status == 401 ? QStringLiteral("missing or wrong credentials") : QStringLiteral("not found"));
+    refused.closeConnection = true;
+    socket->write(serialize(refused, false));
 }
 
 void Frontend::sweep()

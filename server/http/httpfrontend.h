@@ -77,13 +77,14 @@ class Frontend final : public QAbstractHttpServer
     Q_DISABLE_COPY_MOVE(Frontend)
 public:
     using RequestHandler = std::function<void(Request &&, Responder &&)>;
-    using UpgradeCheck = std::function<bool(const Request &)>;
+    // 0 accepts the upgrade; any other value is the HTTP status that refuses it (404, 401, ...).
+    using UpgradeCheck = std::function<int(const Request &)>;
 
     explicit Frontend(Limits limits, QObject *parent = nullptr);
     ~Frontend() override;
 
     void setRequestHandler(RequestHandler handler);
-    // Which upgrade requests become WebSockets; the others get 404.
+    // Which upgrade requests become WebSockets; the others are refused before the handshake.
     void setUpgradeCheck(UpgradeCheck check);
 
     // Listens on address:port (0 = ephemeral) and returns the port, or 0 on failure.
@@ -122,6 +123,7 @@ private:
     QTimer m_sweep;
     QElapsedTimer m_clock;
     QString m_error;
+    int m_refusedUpgradeStatus = 404; // handed from handleRequest() to missingHandler()
 };
 
 // Raises RLIMIT_NOFILE to its hard limit; returns the soft limit now in force.

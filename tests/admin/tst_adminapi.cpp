@@ -264,6 +264,14 @@ private Q_SLOTS:
         ws.open(QUrl(u"ws://127.0.0.1:%1/admin/api/events"_s.arg(f.port)));
         QVERIFY(errors.wait(10000));
         QCOMPARE(connected.size(), 0);
+
+        // The refusal names the reason before any handshake: 401, as the REST routes answer.
+        RawHttpClient raw(f.port);
+        raw.request("GET", "/admin/api/events", {},
+            { "Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 13",
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==" });
+        QTRY_COMPARE(raw.replies.size(), 1);
+        QCOMPARE(raw.replies.at(0).status, 401);
     }
 
     void eventsSnapshotThenUserJoined()

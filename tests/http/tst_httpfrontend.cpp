@@ -62,7 +62,10 @@ class tst_HttpFrontend : public QObject
                 responder.respond(Response::text("echo:" + request.body));
             }
         });
-        m_frontend->setUpgradeCheck([](const Request &request) { return request.path() == u"/ws"; });
+        m_frontend->setUpgradeCheck([](const Request &request) {
+            if (request.path() == u"/ws") return 0;
+            return request.path() == u"/private" ? 401 : 404;
+        });
         m_port = m_frontend->start(QHostAddress::LocalHost, 0);
         QVERIFY(m_port != 0);
     }
@@ -305,6 +308,16 @@ private slots:
                "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
         QTRY_COMPARE(c.responses(), 1);
         QVERIFY(c.received.startsWith("HTTP/1.1 404"));
+    }
+
+    void refusedUpgradeSaysWhy()
+    {
+        startServer();
+        RawClient c(m_port);
+        c.send("GET /private HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+               "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+        QTRY_COMPARE(c.responses(), 1);
+        QVERIFY(c.received.startsWith("HTTP/1.1 401"));
     }
 
     void fileLimitRaised()
