@@ -23,6 +23,12 @@ namespace Bayeux {
 
 namespace {
 
+// Deadlines are rounded up to a multiple of this, so that one timer wake answers every held connect
+// and expires every session due in the same bucket: with thousands of idle sessions the engine wakes
+// at most 1000 / kDeadlineBucketMs times a second instead of once per distinct millisecond. A held
+// connect (30 s) is answered, and a silent session expires (maxInterval), up to this much late.
+constexpr qint64 kDeadlineBucketMs = 50;
+
 constexpr QLatin1StringView SupportedTransports[] {
     Wire::Transport::LongPolling,
     Wire::Transport::CallbackPolling,
@@ -109,6 +115,9 @@ struct BayeuxEngine::Private
         elapsed.start();
         clock = [this] { return elapsed.elapsed(); };
         timer.setSingleShot(true);
+        // Precise: the deadlines are already coarse, and a coarse timer may fire early and so wake
+        // twice per bucket.
+        timer.setTimerType(Qt::PreciseTimer);
         QObject::connect(&timer, &QTimer::timeout, q, [this] { processDeadlines(); });
     }
 
@@ -142,7 +151,9 @@ struct BayeuxEngine::Private
     void unlinkIfUnused(Session *session, Connection *connection);
 
     // ---- deadlines and lifetime
+    static qint64 roundUpToBucket(qint64 deadline);
     void scheduleDeadline(Session *session, qint64 deadline);
+    void pushDeadline(Session *session);
     void scheduleExpiry(Session *session);
     void armTimer();
     void processDeadlines();
@@ -296,8 +307,9 @@ void BayeuxEngine::Private::onConnect(const InboundMessage &message, Batch &batc
     if (requested.isDouble()) holdMs = std::clamp(qint64(requested.toDouble()), qint64(0), qint64(options.timeoutMs));
 
     setPushConnection(session, batch.connection->isPersistent() ? batch.connection : nullptr);
-    // Alive: the expiry deadline no longer applies; finishBatch() sets the next one.
-    ++session->generation;
+    // Alive: the expiry deadline no longer applies; finishBatch() sets the next one. The queue entry
+    // stays: when it comes due it is pushed again for the new deadline (one entry per session).
+    session->deadline = kNoDeadline;
 
     batch.connect = Batch::Connect {
         session->clientId,
@@ -667,11 +679,29 @@ void BayeuxEngine::Private::unlinkIfUnused(Session *session, Connection *connect
 
 // ---------------------------------------------------------------------------- deadlines, lifetime
 
+qint64 BayeuxEngine::Private::roundUpToBucket(qint64 deadline)
+{
+    const qint64 rest = deadline % kDeadlineBucketMs;
+    if (rest == 0) return deadline;
+    return deadline + (rest > 0 ? kDeadlineBucketMs - rest : -rest);
+}
+
 void BayeuxEngine::Private::scheduleDeadline(Session *session, qint64 deadline)
 {
-    deadlines.schedule(deadline, session->clientId, ++session->generation);
-    // Superseded entries stay until they come due; past a multiple of the live ones, sweep them.
-    if (deadlines.size() > 4 * sessions.sessionCount() + 1024) {
+    session->deadline = roundUpToBucket(deadline);
+    // A live entry due no later than the new deadline stays: processDeadlines() pushes it again when
+    // it comes due early. So the usual cycle (expiry, then a later hold deadline) needs no push.
+    if (session->queuedDeadline && *session->queuedDeadline <= session->deadline) return;
+    pushDeadline(session);
+}
+
+void BayeuxEngine::Private::pushDeadline(Session *session)
+{
+    session->queuedDeadline = session->deadline;
+    deadlines.schedule(session->deadline, session->clientId, ++session->generation);
+    // Superseded entries (a deadline moved earlier) stay until they come due; past a multiple of
+    // the live ones, sweep them.
+    if (deadlines.size() > 2 * sessions.sessionCount() + 1024) {
         deadlines.removeIf([this](const DeadlineQueue::Entry &entry) {
             const Session *owner = sessions.find(entry.key);
             return !owner || owner->generation != entry.generation;
@@ -705,6 +735,12 @@ void BayeuxEngine::Private::processDeadlines()
     while (const std::optional<DeadlineQueue::Entry> entry = deadlines.popDue(now)) {
         Session *session = sessions.find(entry->key);
         if (!session || session->generation != entry->generation) continue;
+        session->queuedDeadline.reset();
+        if (session->deadline > now) {
+            // Came due early (the deadline moved later since it was pushed): push it again.
+            if (session->deadline != kNoDeadline) pushDeadline(session);
+            continue;
+        }
         if (session->held)
             answerHeld(session, Answer::Normal);
         else
@@ -855,6 +891,16 @@ qint64 BayeuxEngine::deliveries() const
 qint64 BayeuxEngine::droppedMessages() const
 {
     return d->stats.dropped;
+}
+
+qsizetype BayeuxEngine::scheduledDeadlines() const
+{
+    return d->deadlines.size();
+}
+
+qint64 BayeuxEngine::nextDeadline() const
+{
+    return d->deadlines.nextDeadline().value_or(-1);
 }
 
 void BayeuxEngine::processDeadlines()

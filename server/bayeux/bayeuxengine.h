@@ -94,6 +94,10 @@ public:
     // Runs expiry of held connects and sessions whose deadline has passed. Called by the engine's
     // own timer; public so that tests can drive a fake clock.
     void processDeadlines();
+    // For tests and metrics: entries in the deadline queue (live and stale), and the earliest one's
+    // deadline on the engine's clock (-1: none); deadlines are rounded up to the engine's bucket.
+    qsizetype scheduledDeadlines() const;
+    qint64 nextDeadline() const;
 
 Q_SIGNALS:
     void sessionOpened(const QString &user, const QByteArray &clientId, QLatin1StringView transport);

@@ -10,9 +10,13 @@
 #include <QSet>
 #include <QString>
 
+#include <limits>
 #include <optional>
 
 namespace Bayeux {
+
+// Session::deadline while nothing is due (a /meta/connect is being processed).
+inline constexpr qint64 kNoDeadline = std::numeric_limits<qint64>::max();
 
 // A /meta/connect the engine has not answered yet.
 struct HeldConnect
@@ -47,7 +51,12 @@ struct Session
     SessionQueue queue;
     std::optional<HeldConnect> held;
     Connection *pushConnection = nullptr; // the WebSocket of the last /meta/connect, if any
-    quint64 generation = 0; // bumped whenever the deadline changes; older deadline entries are stale
+    // When the held connect is answered or the session expires; kNoDeadline while a /meta/connect
+    // is being processed. Only moves: the queue entry that comes due early is pushed again lazily.
+    qint64 deadline = 0;
+    // The deadline of the session's live queue entry, if any; that entry carries `generation`.
+    std::optional<qint64> queuedDeadline;
+    quint64 generation = 0; // bumped when a new queue entry is pushed; older entries are stale
     bool dirty = false; // waiting in the engine's end-of-turn flush list
 };
 

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <memory>
 #include <optional>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 using namespace Bayeux;
@@ -236,6 +237,12 @@ private Q_SLOTS:
     void multipleClients();
     void multipleClientsSlotIsReleased();
     void realTimerAnswersHeldConnect();
+    void heldConnectReplyText_data();
+    void heldConnectReplyText();
+    void deadlinesShareBucket_data();
+    void deadlinesShareBucket();
+    void deadlineQueueStaysBounded_data();
+    void deadlineQueueStaysBounded();
     // lifetime
     void sessionExpires_data();
     void sessionExpires();
@@ -866,6 +873,158 @@ void tst_BayeuxEngine::realTimerAnswersHeldConnect()
     QCOMPARE(connection.count(), 0);
     QTRY_COMPARE(connection.count(), 1);
     QCOMPARE(engine.heldCount(), 0);
+}
+
+void tst_BayeuxEngine::heldConnectReplyText_data()
+{
+    QTest::addColumn<QJsonValue>("id");
+    QTest::addColumn<bool>("ack");
+    QTest::addRow("string id") << QJsonValue(u"42"_s) << false;
+    QTest::addRow("numeric id") << QJsonValue(7.5) << false;
+    QTest::addRow("id needing escapes") << QJsonValue(u"a\"b\\c\n\u00e9"_s) << false;
+    QTest::addRow("no id") << QJsonValue(QJsonValue::Undefined) << false;
+    QTest::addRow("ack extension") << QJsonValue(u"9"_s) << true;
+}
+
+void tst_BayeuxEngine::heldConnectReplyText()
+{
+    // A held connect's answer echoes the id as sent (string, number, escapes, none), names the
+    // client, carries ext.ack only for ack sessions, and is compact JSON.
+    QFETCH(QJsonValue, id);
+    QFETCH(bool, ack);
+    Harness h;
+    const QByteArray clientId = h.handshake(u"exo1"_s, ack);
+    FakeConnection connection;
+    QJsonObject message = connectMessage(clientId, std::nullopt, ack ? std::optional<qint64>(-1) : std::nullopt);
+    if (!id.isUndefined()) message.insert(Wire::Field::Id, id);
+    h.send(message, connection);
+    QCOMPARE(connection.count(), 0);
+    h.advance(30000);
+    QCOMPARE(connection.count(), 1);
+    const QJsonArray frame = connection.last();
+    QCOMPARE(frame.size(), 1);
+    QCOMPARE(connection.frames.last(), QJsonDocument(frame).toJson(QJsonDocument::Compact));
+    const QJsonObject reply = frame.first().toObject();
+    QCOMPARE(reply.value(Wire::Field::Id), id);
+    QCOMPARE(reply.value(Wire::Field::ClientId).toString(), QString::fromLatin1(clientId));
+    QCOMPARE(reply.contains(Wire::Field::Ext), ack);
+}
+
+void tst_BayeuxEngine::deadlinesShareBucket_data()
+{
+    QTest::addColumn<bool>("persistent");
+    QTest::addRow("long-polling") << false;
+    QTest::addRow("websocket") << true;
+}
+
+void tst_BayeuxEngine::deadlinesShareBucket()
+{
+    // Connects held at different milliseconds of one 50 ms bucket come due together, at the bucket's
+    // end (up to one bucket late), and one processDeadlines() answers them all.
+    QFETCH(bool, persistent);
+    Harness h; // the clock starts on a bucket boundary
+    const qint64 start = h.now;
+    constexpr int Count = 5;
+    QList<QByteArray> clientIds;
+    for (int i = 0; i < Count; ++i)
+        clientIds.append(h.handshake(u"exo"_s + QString::number(i)));
+    std::vector<std::unique_ptr<FakeConnection>> connections;
+    for (int i = 0; i < Count; ++i)
+        connections.push_back(std::make_unique<FakeConnection>(persistent));
+    const QLatin1StringView type = persistent ? Wire::Transport::WebSocket : Wire::Transport::LongPolling;
+    for (int i = 0; i < Count; ++i) {
+        h.now = start + 1 + 12 * i; // 1, 13, 25, 37, 49 ms into the bucket
+        h.send(connectMessage(clientIds.at(i), std::nullopt, std::nullopt, type), *connections.at(i),
+            persistent ? webSocket() : longPoll());
+    }
+    QCOMPARE(h.engine.heldCount(), Count);
+    // The handshakes' expiry entries come due first; they are pushed again for the hold deadlines.
+    QCOMPARE(h.engine.nextDeadline(), start + 10000);
+    h.now = start + 10000;
+    h.engine.processDeadlines();
+    QCOMPARE(h.engine.heldCount(), Count);
+    QCOMPARE(h.engine.sessionCount(), Count);
+    QCOMPARE(h.engine.scheduledDeadlines(), Count);
+    // The timer is armed for the bucket boundary after the latest hold deadline, not for 30001 ms.
+    QCOMPARE(h.engine.nextDeadline(), start + 30050);
+    QCOMPARE(h.engine.nextDeadline() % 50, 0);
+
+    h.now = start + 30049;
+    h.engine.processDeadlines();
+    QCOMPARE(h.engine.heldCount(), Count);
+    for (const auto &connection : connections)
+        QCOMPARE(connection->count(), 0);
+
+    h.now = start + 30050;
+    h.engine.processDeadlines(); // one call answers the whole bucket
+    QCOMPARE(h.engine.heldCount(), 0);
+    for (const auto &connection : connections) {
+        QCOMPARE(connection->count(), 1);
+        QVERIFY(replyOn(connection->last(), Wire::Channel::Connect).value(Wire::Field::Successful).toBool());
+    }
+    // Expiry is bucketed too: interval 0 + maxInterval 10000 after the answer.
+    QCOMPARE(h.engine.nextDeadline(), start + 40050);
+    h.now = start + 40049;
+    h.engine.processDeadlines();
+    QCOMPARE(h.engine.sessionCount(), Count);
+    h.now = start + 40050;
+    h.engine.processDeadlines();
+    QCOMPARE(h.engine.sessionCount(), 0);
+    QCOMPARE(h.engine.nextDeadline(), qint64(-1));
+}
+
+void tst_BayeuxEngine::deadlineQueueStaysBounded_data()
+{
+    QTest::addColumn<QString>("answer");
+    QTest::addRow("held connects time out (idle websocket)") << u"timeout"_s;
+    QTest::addRow("held connects answered early by messages") << u"message"_s;
+}
+
+void tst_BayeuxEngine::deadlineQueueStaysBounded()
+{
+    // Many connect cycles leave at most about one queue entry per session (count, not time): the
+    // expiry deadline and the hold deadline share an entry, pushed again lazily when it comes due.
+    QFETCH(QString, answer);
+    const bool idle = answer == u"timeout";
+    Harness h;
+    constexpr int Sessions = 20;
+    constexpr int Cycles = 200;
+    QList<QByteArray> clientIds;
+    for (int i = 0; i < Sessions; ++i)
+        clientIds.append(h.handshake(u"exo"_s + QString::number(i), false, idle ? webSocket() : longPoll()));
+    std::vector<std::unique_ptr<FakeConnection>> connections;
+    for (int i = 0; i < Sessions; ++i)
+        connections.push_back(std::make_unique<FakeConnection>(idle));
+    qsizetype mostEntries = 0;
+    int answered = 0;
+    for (int cycle = 0; cycle < Cycles; ++cycle) {
+        for (int i = 0; i < Sessions; ++i) {
+            const int before = connections[i]->count();
+            h.send(connectMessage(clientIds.at(i), std::nullopt, std::nullopt,
+                       idle ? Wire::Transport::WebSocket : Wire::Transport::LongPolling),
+                *connections[i], idle ? webSocket() : longPoll());
+            QCOMPARE(connections[i]->count(), before); // held
+            if (!idle) {
+                h.engine.deliverToUser(u"exo"_s + QString::number(i), u"/a"_s, cycle, {});
+                runPostedEvents();
+                QCOMPARE(connections[i]->count(), before + 1);
+                ++answered;
+            }
+            mostEntries = std::max(mostEntries, h.engine.scheduledDeadlines());
+            h.now += 7; // spread the deadlines over many milliseconds
+        }
+        if (idle) {
+            h.advance(30050);
+            for (const auto &connection : connections)
+                answered += connection->count() > cycle ? 1 : 0;
+        }
+        mostEntries = std::max(mostEntries, h.engine.scheduledDeadlines());
+    }
+    QCOMPARE(answered, Sessions * Cycles);
+    QCOMPARE(h.engine.sessionCount(), Sessions);
+    // Idle: exactly one entry per session. Answered early: the first hold entry goes stale once.
+    const qsizetype bound = idle ? Sessions : 2 * Sessions;
+    QVERIFY2(mostEntries <= bound, qPrintable(u"deadline entries: "_s + QString::number(mostEntries)));
 }
 
 // ------------------------------------------------------------------------------------------ lifetime
