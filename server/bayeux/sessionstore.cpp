@@ -10,7 +10,7 @@ SessionStore::SessionStore(QueueStats *stats)
 
 SessionStore::~SessionStore() = default;
 
-QByteArray SessionStore::newClientId()
+QByteArray SessionStore::newRandomId()
 {
     quint32 words[4];
     QRandomGenerator::system()->fillRange(words);
@@ -20,9 +20,9 @@ QByteArray SessionStore::newClientId()
 
 Session *SessionStore::create(const QString &user, QLatin1StringView transport, int maxQueue)
 {
-    QByteArray clientId = newClientId();
+    QByteArray clientId = newRandomId();
     while (m_sessions.contains(clientId)) // 2^-128 per pair, but cheap to rule out
-        clientId = newClientId();
+        clientId = newRandomId();
     auto session = std::make_unique<Session>(clientId, user, transport, maxQueue, m_stats);
     Session *raw = session.get();
     m_sessions.emplace(clientId, std::move(session));

@@ -37,8 +37,9 @@ public:
             function(entry.second.get());
     }
 
-    // 128 random bits from the system generator, base64url without padding (22 characters).
-    static QByteArray newClientId();
+    // 128 random bits from the system generator, base64url without padding (22 characters): for
+    // clientIds, and for anything else a client must not guess (the transports' browser ids).
+    static QByteArray newRandomId();
 
 private:
     std::unordered_map<QByteArray, std::unique_ptr<Session>> m_sessions;

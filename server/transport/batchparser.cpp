@@ -3,7 +3,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
-#include <QRandomGenerator>
 #include <QUrl>
 
 namespace Transport {
@@ -48,13 +47,6 @@ bool isValidJsonpCallback(QByteArrayView name)
         if (!ok) return false;
     }
     return true;
-}
-
-QByteArray newBrowserId()
-{
-    quint64 words[2];
-    QRandomGenerator::system()->fillRange(words);
-    return QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex();
 }
 
 } // namespace Transport

@@ -22,6 +22,4 @@ ParsedBatch parseFormBatch(const QByteArray &formBody);
 // A JSONP callback name a browser can call: identifier characters and dots only, bounded.
 bool isValidJsonpCallback(QByteArrayView name);
 
-QByteArray newBrowserId();
-
 } // namespace Transport

@@ -1,6 +1,7 @@
 #include "longpollingtransport.h"
 
 #include "batchparser.h"
+#include "sessionstore.h"
 #include "wire.h"
 
 namespace Transport {
@@ -86,7 +87,7 @@ void LongPollingTransport::handle(Http::Request &&request, Http::Responder &&res
 
     QByteArray browserId = request.cookie(Wire::BrowserCookie);
     if (browserId.isEmpty()) {
-        browserId = newBrowserId();
+        browserId = Bayeux::SessionStore::newRandomId();
         responder.addHeader(QByteArrayLiteral("Set-Cookie"),
             Wire::BrowserCookie.toByteArray() + '=' + browserId + "; Path=/; HttpOnly");
     }

@@ -23,7 +23,6 @@ public:
     ~LongPollingTransport() override;
 
     void handle(Http::Request &&request, Http::Responder &&responder);
-    int heldRequests() const { return int(m_live.size()); }
 
 private:
     class Exchange;

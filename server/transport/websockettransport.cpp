@@ -1,6 +1,7 @@
 #include "websockettransport.h"
 
 #include "batchparser.h"
+#include "sessionstore.h"
 #include "wire.h"
 
 #include <QJsonArray>
@@ -67,7 +68,7 @@ void WebSocketTransport::adopt(QWebSocket *socket)
         const QByteArray part = raw.trimmed();
         if (part.startsWith(prefix)) link->m_browserId = part.mid(prefix.size());
     }
-    if (link->m_browserId.isEmpty()) link->m_browserId = newBrowserId();
+    if (link->m_browserId.isEmpty()) link->m_browserId = Bayeux::SessionStore::newRandomId();
     m_links.emplace(link, std::move(owned));
 
     auto onFrame = [this, link](const QByteArray &bytes) {
