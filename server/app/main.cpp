@@ -54,7 +54,7 @@ int main(int argc, char **argv)
     EventLoop::install(options->eventLoop);
     QCoreApplication app(argc, argv);
     QLoggingCategory::setFilterRules(loggingFilterRules(options->logLevel));
-    Http::raiseFileLimit();
+    EventLoop::raiseFileLimit();
 
     SignalWatcher watcher;
     NodeServer server(options->config);

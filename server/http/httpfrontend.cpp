@@ -5,8 +5,6 @@
 #include <QTcpSocket>
 #include <QUrl>
 
-#include <sys/resource.h>
-
 Q_LOGGING_CATEGORY(lcHttp, "cometd.http", QtInfoMsg)
 
 namespace Http {
@@ -454,18 +452,6 @@ void Frontend::detachFromWebSocketServer(const QWebSocket &ws)
         connect(socket, &QAbstractSocket::disconnected, state, &ConnectionState::emitGoneOnce);
         return;
     }
-}
-
-qint64 raiseFileLimit()
-{
-    rlimit limit {};
-    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return -1;
-    if (limit.rlim_cur < limit.rlim_max) {
-        limit.rlim_cur = limit.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &limit);
-        getrlimit(RLIMIT_NOFILE, &limit);
-    }
-    return qint64(limit.rlim_cur);
 }
 
 } // namespace Http

@@ -126,7 +126,4 @@ private:
     int m_refusedUpgradeStatus = 404; // handed from handleRequest() to missingHandler()
 };
 
-// Raises RLIMIT_NOFILE to its hard limit; returns the soft limit now in force.
-qint64 raiseFileLimit();
-
 } // namespace Http

@@ -5,6 +5,10 @@
 #include <QAbstractEventDispatcher>
 #include <QCoreApplication>
 
+#ifdef Q_OS_UNIX
+#include <sys/resource.h>
+#endif
+
 #ifdef COMETD_HAVE_EPOLL_DISPATCHER
 #include "epolleventdispatcher.h"
 #endif
@@ -82,6 +86,22 @@ bool installFromEnvironment()
         return false;
     }
     return install(*kind);
+}
+
+qint64 raiseFileLimit()
+{
+#ifdef Q_OS_UNIX
+    rlimit limit {};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return -1;
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+        getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    return qint64(limit.rlim_cur);
+#else
+    return -1;
+#endif
 }
 
 } // namespace EventLoop

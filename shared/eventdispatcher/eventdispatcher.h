@@ -30,4 +30,8 @@ bool install(Kind kind);
 // suite can be run on either dispatcher. Returns false for an unknown value (nothing installed).
 bool installFromEnvironment();
 
+// Raises RLIMIT_NOFILE to its hard limit, because a server or load driver holds one descriptor per
+// client; returns the soft limit now in force, or -1 where there is no such limit.
+qint64 raiseFileLimit();
+
 } // namespace EventLoop

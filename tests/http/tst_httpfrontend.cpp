@@ -324,7 +324,7 @@ private slots:
     {
         rlimit limit {};
         QCOMPARE(getrlimit(RLIMIT_NOFILE, &limit), 0);
-        const qint64 now = raiseFileLimit();
+        const qint64 now = EventLoop::raiseFileLimit();
         QCOMPARE(getrlimit(RLIMIT_NOFILE, &limit), 0);
         QCOMPARE(now, qint64(limit.rlim_cur));
         QCOMPARE(limit.rlim_cur, limit.rlim_max);
