@@ -35,25 +35,40 @@ std::optional<qsizetype> countParameter(const QUrlQuery &query, QLatin1StringVie
 
 } // namespace
 
-AdminApi::AdminApi(Balancer::ClusterState *state, Rest::Credentials adminCredentials, ChannelSource channels,
-    DeliveryDispatch delivery, QObject *parent)
+namespace {
+constexpr int TickMs = 1000; // rates are per second over the last second (SPEC §2)
+} // namespace
+
+AdminApi::AdminApi(
+    Balancer::ClusterState *state, Rest::Credentials adminCredentials, DeliveryDispatch delivery, QObject *parent)
     : QObject(parent)
     , m_state(state)
     , m_credentials(std::move(adminCredentials))
-    , m_channels(std::move(channels))
     , m_delivery(std::move(delivery))
     , m_events(new AdminEvents(
-          state,
+          state, &m_stats,
           [this] {
               return QJsonObject {
                   { Wire::Admin::Type, Wire::Admin::EventSnapshot },
-                  { Wire::Admin::ClusterKey, clusterJson(*m_state) },
+                  { Wire::Admin::ClusterKey, clusterJson(*m_state, m_stats) },
                   { Wire::Admin::UsersKey, usersJson(m_state->users({}, 0, MaxLimit).users) },
-                  { Wire::Admin::ChannelsKey, m_channels ? m_channels() : QJsonArray() },
+                  { Wire::Admin::ChannelsKey, channelsJson(m_stats.channels()) },
               };
           },
           this))
-{ }
+{
+    m_clock.start();
+    m_stats.sample(m_clock.elapsed(), m_state->nodes(), m_state->channels());
+    m_ticker.setInterval(TickMs);
+    connect(&m_ticker, &QTimer::timeout, this, &AdminApi::tick);
+    m_ticker.start();
+}
+
+void AdminApi::tick()
+{
+    const ChannelChanges changes = m_stats.sample(m_clock.elapsed(), m_state->nodes(), m_state->channels());
+    m_events->tick(changes, QDateTime::currentDateTimeUtc());
+}
 
 AdminApi::~AdminApi() = default;
 
@@ -92,15 +107,14 @@ void AdminApi::registerRoutes(Http::Router &router)
 
     router.add({ Method::Get }, QString(Wire::Admin::Cluster),
         guarded([this](Http::Request &&, Http::Responder &&rs, const Params &) {
-            rs.respond(jsonResponse(clusterJson(*m_state)));
+            rs.respond(jsonResponse(clusterJson(*m_state, m_stats)));
         }),
         protectedRoute);
     router.add({ Method::Get }, QString(Wire::Admin::Users),
         guarded([this](Http::Request &&rq, Http::Responder &&rs, const Params &) { users(rq, rs); }), protectedRoute);
     router.add({ Method::Get }, QString(Wire::Admin::Channels),
         guarded([this](Http::Request &&, Http::Responder &&rs, const Params &) {
-            rs.respond(
-                jsonResponse(QJsonObject { { Wire::Admin::ChannelsKey, m_channels ? m_channels() : QJsonArray() } }));
+            rs.respond(jsonResponse(QJsonObject { { Wire::Admin::ChannelsKey, channelsJson(m_stats.channels()) } }));
         }),
         protectedRoute);
     router.add({ Method::Post }, QString(Wire::Admin::Messages),
@@ -117,7 +131,7 @@ void AdminApi::registerRoutes(Http::Router &router)
                     return;
                 }
                 qCInfo(lcAdmin) << (drain ? "draining node" : "undraining node") << node->id;
-                rs.respond(jsonResponse(nodeJson(*node)));
+                rs.respond(jsonResponse(nodeJson(*node, m_stats.nodeRates(node->id))));
             }),
             protectedRoute);
     }

@@ -2,11 +2,14 @@
 
 #include "clusterstate.h"
 #include "credentials.h"
+#include "livestats.h"
 #include "router.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QLoggingCategory>
 #include <QObject>
+#include <QTimer>
 
 #include <functional>
 
@@ -25,14 +28,12 @@ class AdminApi final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AdminApi)
 public:
-    // [{"channel", "subscribers", "messagesPerSecond"}] as far as this process knows them.
-    using ChannelSource = std::function<QJsonArray()>;
     // Runs a validated delivery-API body through the process's own delivery route (the same
     // routing, credentials aside, as POST /rest/sendprivatemessage|sendbroadcastmessage).
     using DeliveryDispatch = std::function<void(Http::Request &&, Http::Responder &&, bool isPrivate)>;
 
-    AdminApi(Balancer::ClusterState *state, Rest::Credentials adminCredentials, ChannelSource channels,
-        DeliveryDispatch delivery, QObject *parent = nullptr);
+    AdminApi(Balancer::ClusterState *state, Rest::Credentials adminCredentials, DeliveryDispatch delivery,
+        QObject *parent = nullptr);
     ~AdminApi() override;
 
     void registerRoutes(Http::Router &router);
@@ -42,6 +43,9 @@ public:
     // Takes an upgraded /admin/api/events socket (ownership included).
     void adoptEventSocket(QWebSocket *socket);
     void closeAll();
+    // Samples the counters into rates and sends the events stream's channel changes and stats.
+    // Runs every second on its own; public so that tests can drive it.
+    void tick();
 
     static constexpr qsizetype DefaultLimit = 1000;
     static constexpr qsizetype MaxLimit = 10000;
@@ -52,8 +56,10 @@ private:
 
     Balancer::ClusterState *m_state;
     Rest::Credentials m_credentials;
-    ChannelSource m_channels;
     DeliveryDispatch m_delivery;
+    LiveStats m_stats;
+    QElapsedTimer m_clock;
+    QTimer m_ticker;
     AdminEvents *m_events;
 };
 

@@ -9,20 +9,19 @@
 namespace Admin {
 
 namespace {
-constexpr int StatsIntervalMs = 1000;
 constexpr qint64 MaxBufferedBytes = 4 * 1024 * 1024; // a consumer that stops reading is dropped
 } // namespace
 
-AdminEvents::AdminEvents(Balancer::ClusterState *state, SnapshotSource snapshot, QObject *parent)
+AdminEvents::AdminEvents(
+    Balancer::ClusterState *state, const LiveStats *stats, SnapshotSource snapshot, QObject *parent)
     : QObject(parent)
     , m_state(state)
+    , m_stats(stats)
     , m_snapshot(std::move(snapshot))
 {
-    m_stats.setInterval(StatsIntervalMs);
-    connect(
-        &m_stats, &QTimer::timeout, this, [this] { broadcast(statsJson(*m_state, QDateTime::currentDateTimeUtc())); });
     connect(m_state, &Balancer::ClusterState::nodeChanged, this, [this](const Balancer::NodeInfo &node) {
-        broadcast(QJsonObject { { Wire::Admin::Type, Wire::Admin::EventNode }, { Wire::Admin::Node, nodeJson(node) } });
+        broadcast(QJsonObject { { Wire::Admin::Type, Wire::Admin::EventNode },
+            { Wire::Admin::Node, nodeJson(node, m_stats->nodeRates(node.id)) } });
     });
     connect(m_state, &Balancer::ClusterState::userJoined, this,
         [this](const Balancer::UserInfo &user) { userEvent(Wire::Admin::Joined, user); });
@@ -44,15 +43,12 @@ void AdminEvents::adopt(QWebSocket *socket)
     connect(socket, &QWebSocket::disconnected, this, [this, socket] {
         m_sockets.removeOne(socket);
         socket->deleteLater();
-        if (m_sockets.isEmpty()) m_stats.stop();
     });
     socket->sendTextMessage(QString::fromUtf8(QJsonDocument(m_snapshot()).toJson(QJsonDocument::Compact)));
-    if (!m_stats.isActive()) m_stats.start();
 }
 
 void AdminEvents::closeAll()
 {
-    m_stats.stop();
     const QList<QWebSocket *> sockets = std::exchange(m_sockets, {});
     for (QWebSocket *socket : sockets) {
         socket->disconnect(this);
@@ -65,6 +61,23 @@ void AdminEvents::userEvent(QLatin1StringView kind, const Balancer::UserInfo &us
 {
     broadcast(QJsonObject { { Wire::Admin::Type, Wire::Admin::EventUser }, { Wire::Admin::Event, kind },
         { Wire::Admin::User, userJson(user) } });
+}
+
+void AdminEvents::tick(const ChannelChanges &changes, const QDateTime &at)
+{
+    if (m_sockets.isEmpty()) return;
+    channelEvents(Wire::Admin::Added, changes.added);
+    channelEvents(Wire::Admin::Changed, changes.changed);
+    channelEvents(Wire::Admin::Removed, changes.removed);
+    broadcast(statsJson(*m_state, *m_stats, at));
+}
+
+void AdminEvents::channelEvents(QLatin1StringView kind, const QList<ChannelRow> &channels)
+{
+    for (const ChannelRow &channel : channels) {
+        broadcast(QJsonObject { { Wire::Admin::Type, Wire::Admin::EventChannel }, { Wire::Admin::Event, kind },
+            { Wire::Admin::Channel, channelJson(channel) } });
+    }
 }
 
 void AdminEvents::broadcast(const QJsonObject &event)

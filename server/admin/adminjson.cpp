@@ -10,7 +10,7 @@ QJsonValue isoUtc(const QDateTime &time)
     return time.toUTC().toString(Qt::ISODateWithMs);
 }
 
-QJsonObject nodeJson(const Balancer::NodeInfo &node)
+QJsonObject nodeJson(const Balancer::NodeInfo &node, const NodeRates &rates)
 {
     return QJsonObject {
         { Wire::Admin::Id, node.id },
@@ -20,8 +20,8 @@ QJsonObject nodeJson(const Balancer::NodeInfo &node)
         { Wire::Admin::Sessions, node.sessions },
         { Wire::Admin::UsersKey, node.users },
         { Wire::Admin::MaxConnection, node.maxConnection },
-        { Wire::Admin::MessagesIn, node.messagesIn },
-        { Wire::Admin::MessagesOut, node.messagesOut },
+        { Wire::Admin::MessagesIn, rates.messagesIn },
+        { Wire::Admin::MessagesOut, rates.messagesOut },
     };
 }
 
@@ -44,12 +44,30 @@ QJsonArray usersJson(const QList<Balancer::UserInfo> &users)
     return out;
 }
 
-QJsonObject clusterJson(const Balancer::ClusterState &state)
+QJsonObject channelJson(const ChannelRow &channel)
+{
+    return QJsonObject {
+        { Wire::Admin::Channel, channel.channel },
+        { Wire::Admin::Subscribers, channel.subscribers },
+        { Wire::Admin::MessagesPerSecond, channel.messagesPerSecond },
+    };
+}
+
+QJsonArray channelsJson(const QList<ChannelRow> &channels)
+{
+    QJsonArray out;
+    for (const ChannelRow &c : channels)
+        out.append(channelJson(c));
+    return out;
+}
+
+QJsonObject clusterJson(const Balancer::ClusterState &state, const LiveStats &stats)
 {
     QJsonArray nodes;
     for (const Balancer::NodeInfo &n : state.nodes())
-        nodes.append(nodeJson(n));
+        nodes.append(nodeJson(n, stats.nodeRates(n.id)));
     const Balancer::ClusterTotals t = state.totals();
+    const NodeRates total = stats.totalRates();
     return QJsonObject {
         { Wire::Admin::Nodes, nodes },
         { Wire::Admin::Totals,
@@ -57,21 +75,22 @@ QJsonObject clusterJson(const Balancer::ClusterState &state)
                 { Wire::Admin::Nodes, qint64(t.nodes) },
                 { Wire::Admin::Sessions, t.sessions },
                 { Wire::Admin::UsersKey, qint64(t.users) },
-                { Wire::Admin::MessagesIn, t.messagesIn },
-                { Wire::Admin::MessagesOut, t.messagesOut },
+                { Wire::Admin::MessagesIn, total.messagesIn },
+                { Wire::Admin::MessagesOut, total.messagesOut },
             } },
     };
 }
 
-QJsonObject statsJson(const Balancer::ClusterState &state, const QDateTime &at)
+QJsonObject statsJson(const Balancer::ClusterState &state, const LiveStats &stats, const QDateTime &at)
 {
     QJsonArray nodes;
     for (const Balancer::NodeInfo &n : state.nodes()) {
+        const NodeRates rates = stats.nodeRates(n.id);
         nodes.append(QJsonObject {
             { Wire::Admin::Id, n.id },
             { Wire::Admin::Sessions, n.sessions },
-            { Wire::Admin::MessagesIn, n.messagesIn },
-            { Wire::Admin::MessagesOut, n.messagesOut },
+            { Wire::Admin::MessagesIn, rates.messagesIn },
+            { Wire::Admin::MessagesOut, rates.messagesOut },
         });
     }
     return QJsonObject {

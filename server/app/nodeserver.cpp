@@ -85,10 +85,7 @@ NodeServer::NodeServer(NodeConfig config, QObject *parent)
             Rest::Credentials(m_config.apiKey.toUtf8()), m_config.apiKey.toUtf8());
         // A process with a node of its own answers the delivery API itself.
         m_balancer->registerRoutes(m_router, !m_config.runsNode());
-        // The engine does not list its channels yet, and nodes do not report them: /admin/api/channels
-        // answers an empty list until they do.
-        m_admin = std::make_unique<Admin::AdminApi>(
-            m_cluster.get(), Rest::Credentials(m_config.adminToken.toUtf8()), [] { return QJsonArray(); },
+        m_admin = std::make_unique<Admin::AdminApi>(m_cluster.get(), Rest::Credentials(m_config.adminToken.toUtf8()),
             [this](Http::Request &&request, Http::Responder &&responder, bool isPrivate) {
                 dispatchAdminDelivery(std::move(request), std::move(responder), isPrivate);
             });

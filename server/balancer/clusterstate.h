@@ -65,6 +65,8 @@ public:
     // Users whose name contains `filter` (case-insensitive; empty: all), by name, `limit` from `offset`.
     virtual UserPage users(const QString &filter, qsizetype offset, qsizetype limit) const = 0;
     virtual ClusterTotals totals() const = 0;
+    // Channels with subscribers on live nodes, summed over them; in no particular order.
+    virtual QList<ChannelPresence> channels() const = 0;
 
 Q_SIGNALS:
     void nodeChanged(const Balancer::NodeInfo &node);

@@ -62,6 +62,17 @@ struct UserPresence
     QDateTime connectedSince; // UTC open time of the user's oldest live session
 };
 
+// A channel with subscribers on a node: its subscriber count and the messages published on it
+// (cumulative). In a report that is not a full list, 0 subscribers means the channel has gone.
+struct ChannelPresence
+{
+    QString channel;
+    qint64 subscribers = 0;
+    qint64 messages = 0;
+
+    friend bool operator==(const ChannelPresence &, const ChannelPresence &) = default;
+};
+
 // A node's heartbeat. `users` holds only the users whose sessions changed since the previous
 // report, so that a heartbeat of a node with 20,000 users costs nothing per user; with `fullList`
 // it holds every user with live sessions on the node, and any other user the state had there loses
@@ -75,6 +86,7 @@ struct NodeReport
     qint64 messagesIn = 0;
     qint64 messagesOut = 0;
     QList<UserPresence> users;
+    QList<ChannelPresence> channels; // like `users`: the changed ones, or all with fullList
     bool fullList = false;
 };
 

@@ -82,6 +82,8 @@ ReportResult MemoryClusterState::report(const NodeReport &report, qint64 now)
         for (const UserPresence &presence : std::as_const(users))
             m_users.applyPresence(nodeId, presence);
     }
+    // Changes only count on top of a full list: until then the node is asked for one.
+    if (report.fullList || m_nodes.find(nodeId)->knowsUsers) m_channels.apply(nodeId, report.channels, report.fullList);
 
     ReportResult result;
     result.status = outcome.joined ? ReportResult::Status::Joined : ReportResult::Status::Accepted;
@@ -94,10 +96,16 @@ void MemoryClusterState::expire(qint64 now)
 {
     for (const QString &nodeId : m_nodes.expire(now, m_options.nodeTimeoutMs)) {
         m_users.dropNode(nodeId);
+        m_channels.dropNode(nodeId);
         markChanged(nodeId);
     }
     m_users.expireReservations(now);
     publish();
+}
+
+QList<ChannelPresence> MemoryClusterState::channels() const
+{
+    return m_channels.channels();
 }
 
 std::optional<qint64> MemoryClusterState::nextDeadline() const

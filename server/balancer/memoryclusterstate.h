@@ -1,5 +1,6 @@
 #pragma once
 
+#include "channeltable.h"
 #include "clusterstate.h"
 #include "nodeconfig.h"
 #include "noderegistry.h"
@@ -48,6 +49,7 @@ public:
     std::optional<UserInfo> user(const QString &user) const override;
     UserPage users(const QString &filter, qsizetype offset, qsizetype limit) const override;
     ClusterTotals totals() const override;
+    QList<ChannelPresence> channels() const override;
 
 private:
     NodeInfo infoOf(const NodeRegistry::Node &node) const;
@@ -60,6 +62,7 @@ private:
     ClusterOptions m_options;
     NodeRegistry m_nodes;
     UserTable m_users;
+    ChannelTable m_channels;
     QStringList m_changedNodes;
 };
 

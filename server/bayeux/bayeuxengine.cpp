@@ -168,6 +168,7 @@ struct BayeuxEngine::Private
     QueueStats stats; // before `sessions`: the queues report to it until they are destroyed
     SessionStore sessions;
     ChannelIndex channels;
+    ChannelActivity activity;
     DeadlineQueue deadlines;
     QTimer timer; // the engine's only timer, armed for deadlines.nextDeadline()
     qint64 timerArmedFor = 0;
@@ -177,6 +178,7 @@ struct BayeuxEngine::Private
     QList<QByteArray> dirty; // sessions with messages to flush at the end of this event-loop turn
     bool flushScheduled = false;
     qint64 deliveredMessages = 0;
+    qint64 messagesIn = 0;
 };
 
 // ------------------------------------------------------------------------------------------ batches
@@ -418,13 +420,13 @@ void BayeuxEngine::Private::onSubscribe(const InboundMessage &message, Batch &ba
         }
         for (const ChannelName &name : std::as_const(names)) {
             session->subscriptions.insert(name.toString());
-            channels.subscribe(name, session);
+            if (channels.subscribe(name, session)) activity.subscribersChanged(name.toString(), channels);
         }
     } else {
         // As CometD for a channel that exists: leaving a channel one is not in succeeds.
         for (const ChannelName &name : std::as_const(names)) {
             session->subscriptions.remove(name.toString());
-            channels.unsubscribe(name.toString(), session);
+            if (channels.unsubscribe(name.toString(), session)) activity.subscribersChanged(name.toString(), channels);
         }
     }
 
@@ -452,8 +454,10 @@ void BayeuxEngine::Private::onPublish(const InboundMessage &message, Batch &batc
         return;
     }
 
+    ++messagesIn;
     // /service channels reach the server only: acknowledged, never broadcast.
     if (!message.name->isService()) {
+        activity.published(*message.name, channels);
         std::optional<OutgoingMessage> outgoing;
         channels.forEachSubscriber(*message.name, [&](Session *subscriber) {
             if (!outgoing) outgoing = OutgoingMessage::make(message.channel, data, message.id);
@@ -753,8 +757,9 @@ void BayeuxEngine::Private::removeSession(const QByteArray &clientId, const char
 {
     std::unique_ptr<Session> session = sessions.take(clientId);
     if (!session) return;
-    for (const QString &subscription : std::as_const(session->subscriptions))
-        channels.unsubscribe(subscription, session.get());
+    for (const QString &subscription : std::as_const(session->subscriptions)) {
+        if (channels.unsubscribe(subscription, session.get())) activity.subscribersChanged(subscription, channels);
+    }
     if (session->held) {
         const HeldConnect held = std::move(*session->held);
         session->held.reset();
@@ -822,6 +827,8 @@ int BayeuxEngine::publish(const QString &channel, const QJsonValue &data, const 
 {
     const std::optional<ChannelName> name = ChannelName::parse(channel);
     if (!name || name->isWildcard() || name->isMeta() || name->isService()) return 0;
+    ++d->messagesIn;
+    d->activity.published(*name, d->channels);
     int count = 0;
     std::optional<OutgoingMessage> outgoing;
     d->channels.forEachSubscriber(*name, [&](Session *session) {
@@ -838,6 +845,8 @@ int BayeuxEngine::deliverToUser(const QString &user, const QString &channel, con
     if (!name || name->isWildcard() || name->isMeta()) return 0;
     const QList<Session *> targets = d->sessions.sessionsOf(user);
     if (targets.isEmpty()) return 0;
+    ++d->messagesIn;
+    d->activity.published(*name, d->channels);
     const OutgoingMessage outgoing = OutgoingMessage::make(channel, data, id.isEmpty() ? QJsonValue() : QJsonValue(id));
     for (Session *session : targets)
         d->enqueue(session, outgoing);
@@ -886,6 +895,21 @@ qint64 BayeuxEngine::queuedMessages() const
 qint64 BayeuxEngine::deliveries() const
 {
     return d->deliveredMessages;
+}
+
+qint64 BayeuxEngine::messagesIn() const
+{
+    return d->messagesIn;
+}
+
+QList<ChannelStat> BayeuxEngine::channelStats() const
+{
+    return d->activity.all(d->channels);
+}
+
+QList<ChannelStat> BayeuxEngine::takeChannelChanges()
+{
+    return d->activity.takeChanges(d->channels);
 }
 
 qint64 BayeuxEngine::droppedMessages() const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "channelactivity.h"
 #include "connection.h"
 
 #include <QByteArray>
@@ -89,6 +90,13 @@ public:
     int heldCount() const; // /meta/connect currently held
     qint64 queuedMessages() const; // total over all session queues
     qint64 deliveries() const; // messages handed to transports since start
+    // Messages that came in since start: client publishes (service ones too) and server-side
+    // publish() and deliverToUser() calls.
+    qint64 messagesIn() const;
+    // Every channel and pattern with subscribers; and those whose subscribers or message count
+    // changed since the previous call (a channel with 0 subscribers has gone).
+    QList<ChannelStat> channelStats() const;
+    QList<ChannelStat> takeChannelChanges();
     qint64 droppedMessages() const; // messages dropped from full queues (maxQueue) since start
 
     // Runs expiry of held connects and sessions whose deadline has passed. Called by the engine's

@@ -32,6 +32,7 @@ public:
     bool hasSubscribers(const QString &channelOrPattern) const { return m_subscribers.contains(channelOrPattern); }
     qsizetype subscriberCount(const QString &channelOrPattern) const;
     qsizetype channelCount() const { return m_subscribers.size(); } // channels and patterns
+    bool hasPatterns() const { return m_patternCount > 0; }
     QStringList channels() const { return m_subscribers.keys(); }
 
 private:

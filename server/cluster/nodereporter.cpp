@@ -98,8 +98,12 @@ void NodeReporter::sendNow()
     report.url = m_options.url;
     report.maxConnection = m_options.maxConnection;
     report.sessions = m_engine->sessionCount();
+    report.messagesIn = m_engine->messagesIn();
     report.messagesOut = m_engine->deliveries();
     report.fullList = full;
+    const QList<Bayeux::ChannelStat> changed = m_engine->takeChannelChanges();
+    for (const Bayeux::ChannelStat &c : full ? m_engine->channelStats() : changed)
+        report.channels.append({ c.channel, c.subscribers, c.messages });
     m_sentDirty = std::exchange(m_dirty, {});
     m_sentOpened = std::exchange(m_opened, {});
     if (full) {
@@ -128,7 +132,8 @@ void NodeReporter::finished(bool accepted, bool wantFullList, bool wasFull)
         // Send these users again: the report did not arrive, or the balancer refused it.
         m_dirty.unite(m_sentDirty);
         m_opened.unite(m_sentOpened);
-        m_wantFullList = m_wantFullList || wasFull;
+        // The channel changes it carried are gone from the engine: only a full list restores them.
+        m_wantFullList = true;
     }
     m_sentDirty.clear();
     m_sentOpened.clear();

@@ -61,10 +61,16 @@ QByteArray encodeReport(const Balancer::NodeReport &report)
             u.insert(Wire::Report::ConnectedSince, p.connectedSince.toUTC().toString(Qt::ISODateWithMs));
         users.append(u);
     }
+    QJsonArray channels;
+    for (const Balancer::ChannelPresence &c : report.channels) {
+        channels.append(QJsonObject { { Wire::Report::Channel, c.channel },
+            { Wire::Report::Subscribers, c.subscribers }, { Wire::Report::Messages, c.messages } });
+    }
     const QJsonObject o { { Wire::Report::NodeId, report.nodeId }, { Wire::Report::Url, report.url },
         { Wire::Report::MaxConnection, report.maxConnection }, { Wire::Report::Sessions, report.sessions },
         { Wire::Report::MessagesIn, report.messagesIn }, { Wire::Report::MessagesOut, report.messagesOut },
-        { Wire::Report::Users, users }, { Wire::Report::FullList, report.fullList } };
+        { Wire::Report::Users, users }, { Wire::Report::Channels, channels },
+        { Wire::Report::FullList, report.fullList } };
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
@@ -124,6 +130,20 @@ std::variant<Balancer::NodeReport, ReportError> decodeReport(const QByteArray &b
             if (!p.connectedSince.isValid()) return bad(Wire::Report::ConnectedSince);
         }
         r.users.append(p);
+    }
+
+    const QJsonValue channels = o.value(Wire::Report::Channels);
+    if (!channels.isUndefined() && !channels.isArray()) return bad(Wire::Report::Channels);
+    const QJsonArray channelList = channels.toArray();
+    r.channels.reserve(channelList.size());
+    for (const QJsonValue &entry : channelList) {
+        const QJsonObject c = entry.toObject();
+        const auto name = string(c, Wire::Report::Channel, true);
+        const auto subscribers = count(c, Wire::Report::Subscribers);
+        const auto messages = count(c, Wire::Report::Messages);
+        if (!entry.isObject() || !name || name->isEmpty() || !subscribers || !messages)
+            return bad(Wire::Report::Channels);
+        r.channels.append({ *name, *subscribers, *messages });
     }
     return r;
 }

@@ -189,6 +189,10 @@ inline constexpr QLatin1StringView Transport { "transport" };
 inline constexpr QLatin1StringView ConnectedSince { "connectedSince" };
 inline constexpr QLatin1StringView FullList { "fullList" };
 inline constexpr QLatin1StringView WantFullList { "wantFullList" };
+inline constexpr QLatin1StringView Channels { "channels" };
+inline constexpr QLatin1StringView Channel { "channel" };
+inline constexpr QLatin1StringView Subscribers { "subscribers" };
+inline constexpr QLatin1StringView Messages { "messages" };
 } // namespace Report
 
 // The admin API (SPEC §2 Admin API): paths, query parameters, JSON keys and event types.
@@ -236,6 +240,13 @@ inline constexpr QLatin1StringView EventStats { "stats" };
 inline constexpr QLatin1StringView Joined { "joined" };
 inline constexpr QLatin1StringView Left { "left" };
 inline constexpr QLatin1StringView Changed { "changed" };
+// channel events on the events WebSocket (SPEC §2): {"type": "channel", "event": ..., "channel": {...}}
+inline constexpr QLatin1StringView EventChannel { "channel" };
+inline constexpr QLatin1StringView Added { "added" };
+inline constexpr QLatin1StringView Removed { "removed" };
+inline constexpr QLatin1StringView Bearer { "Bearer " };
+inline constexpr QByteArrayView AuthorizationHeader { "Authorization" };
+inline constexpr QLatin1StringView NodeIdPlaceholder { "{}" }; // in Drain and Undrain
 } // namespace Admin
 
 // Prometheus metric names served at Path::Metrics (text format 0.0.4).

@@ -48,6 +48,8 @@ private Q_SLOTS:
         NodeConfig config = NodeFixture::defaultConfig();
         config.adminToken = u"adm1n"_s;
         config.apiKey = u"k3y"_s;
+        // The tests' sessions do not poll: they must outlive a test, not expire within 3 s.
+        config.bayeux.maxInterval = std::chrono::minutes(1);
         QVERIFY(f.start(config));
     }
     void cleanup() { f.server.reset(); }
@@ -142,10 +144,35 @@ private Q_SLOTS:
         QCOMPARE(f.exchange(c, "GET", "/admin/api/users?" + query, {}, { kAuth }).status, 400);
     }
 
+    // A subscriber makes the channel appear with its count; messages on it give it a rate; when the
+    // subscriber leaves, the channel goes.
     void channels()
     {
         RawHttpClient c(f.port);
-        QVERIFY(getJson(c, "/admin/api/channels").value(u"channels"_s).isArray());
+        QCOMPARE(getJson(c, "/admin/api/channels").value(u"channels"_s).toArray().size(), 0);
+        const QString clientId = f.session(c, u"exo5"_s, kChannel);
+        QVERIFY(!clientId.isEmpty());
+        const auto listed
+            = [&] { return getJson(c, "/admin/api/channels").value(u"channels"_s).toArray().at(0).toObject(); };
+        QTRY_COMPARE_WITH_TIMEOUT(listed().value(u"channel"_s).toString(), kChannel, 10000);
+        QCOMPARE(listed().value(u"subscribers"_s).toInt(), 1);
+
+        // Several messages within one tick: the next tick shows a non-zero rate.
+        RawHttpClient sender(f.port);
+        for (int i = 0; i < 5; ++i) {
+            QCOMPARE(
+                f.exchange(sender, "POST", "/admin/api/messages", f.json(messageBody(u"broadcast"_s, {})), { kAuth })
+                    .jsonObject()
+                    .value(u"delivered"_s)
+                    .toInt(),
+                1);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(listed().value(u"messagesPerSecond"_s).toDouble() > 0, 10000);
+
+        RawHttpClient bye(f.port);
+        const QJsonObject disconnect { { u"channel"_s, u"/meta/disconnect"_s }, { u"clientId"_s, clientId } };
+        QCOMPARE(f.exchange(bye, "POST", "/cometd/cometd", f.json(disconnect)).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(getJson(c, "/admin/api/channels").value(u"channels"_s).toArray().size(), 0, 10000);
     }
 
     void drainAndUndrain()
@@ -309,6 +336,18 @@ private Q_SLOTS:
             return false;
         };
         QTRY_VERIFY_WITH_TIMEOUT(sawStats(), 10000);
+        const auto sawChannel = [&] {
+            for (const QList<QVariant> &frame : std::as_const(frames)) {
+                const QJsonObject o = QJsonDocument::fromJson(frame.at(0).toString().toUtf8()).object();
+                const QJsonObject channel = o.value(u"channel"_s).toObject();
+                if (o.value(u"type"_s) == u"channel"_s && o.value(u"event"_s) == u"added"_s
+                    && channel.value(u"channel"_s) == kChannel && channel.value(u"subscribers"_s) == 1
+                    && channel.value(u"messagesPerSecond"_s).isDouble())
+                    return true;
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(sawChannel(), 10000);
     }
 };
 

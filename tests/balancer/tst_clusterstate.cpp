@@ -1,5 +1,6 @@
 #include "memoryclusterstate.h"
 #include "placement.h"
+#include <algorithm>
 
 #include <QLoggingCategory>
 #include <QRegularExpression>
@@ -138,6 +139,7 @@ private Q_SLOTS:
     void userPages();
     void userInfoFromReports();
     void totals();
+    void channelsSumOverLiveNodes();
     void nextDeadline();
 };
 
@@ -798,6 +800,43 @@ void tst_ClusterState::userInfoFromReports()
     QCOMPARE(alice.connectedSince.timeSpec(), Qt::UTC);
     QCOMPARE(page.users.at(1).connectedSince, later);
     QVERIFY(page.users.at(1).transport.isEmpty());
+}
+
+void tst_ClusterState::channelsSumOverLiveNodes()
+{
+    const QList<Entry> nodes = seedNodes();
+    MemoryClusterState state(nodes);
+    const auto sorted = [&state] {
+        QList<ChannelPresence> channels = state.channels();
+        std::sort(channels.begin(), channels.end(),
+            [](const ChannelPresence &a, const ChannelPresence &b) { return a.channel < b.channel; });
+        return channels;
+    };
+    NodeReport one = heartbeat(u"1"_s, 10, {}, true);
+    one.channels = { { u"/a"_s, 2, 10 }, { u"/b"_s, 1, 0 } };
+    NodeReport two = heartbeat(u"2"_s, 15, {}, true);
+    two.channels = { { u"/a"_s, 3, 5 } };
+    state.report(one, 0);
+    state.report(two, 0);
+    QCOMPARE(sorted(), (QList<ChannelPresence> { { u"/a"_s, 5, 15 }, { u"/b"_s, 1, 0 } }));
+
+    // A change: /b gone from node 1, /a counted further.
+    NodeReport change = heartbeat(u"1"_s, 10, {}, false);
+    change.channels = { { u"/a"_s, 2, 12 }, { u"/b"_s, 0, 0 } };
+    state.report(change, 1000);
+    state.report(heartbeat(u"2"_s, 15, {}, false), 1000);
+    QCOMPARE(sorted(), (QList<ChannelPresence> { { u"/a"_s, 5, 17 } }));
+
+    // Node 2 falls silent: its subscribers no longer count.
+    state.report(heartbeat(u"1"_s, 10, {}, false), 3500);
+    state.expire(4500);
+    QCOMPARE(sorted(), (QList<ChannelPresence> { { u"/a"_s, 2, 12 } }));
+
+    // Back up, its first report is a change list: ignored until the full list the answer asks for.
+    NodeReport back = heartbeat(u"2"_s, 15, {}, false);
+    back.channels = { { u"/c"_s, 1, 0 } };
+    QVERIFY(state.report(back, 5000).wantFullList);
+    QCOMPARE(sorted(), (QList<ChannelPresence> { { u"/a"_s, 2, 12 } }));
 }
 
 void tst_ClusterState::totals()

@@ -266,6 +266,8 @@ private Q_SLOTS:
     void isSubscribed();
     void hasChannel();
     void counters();
+    void channelStats();
+    void channelStatsIgnoreUnsubscribedNames();
     void queueCapDropsOldest();
     void releaseAllHeld();
     // ack extension
@@ -1480,6 +1482,60 @@ void tst_BayeuxEngine::counters()
     QCOMPARE(h.engine.heldCount(), 1);
     QCOMPARE(h.engine.deliveries(), qint64(2));
     QCOMPARE(h.engine.droppedMessages(), qint64(0));
+}
+
+namespace {
+ChannelStat statOf(const QList<ChannelStat> &stats, const QString &channel)
+{
+    for (const ChannelStat &s : stats) {
+        if (s.channel == channel) return s;
+    }
+    return { u"<absent>"_s, -1, -1 };
+}
+} // namespace
+
+void tst_BayeuxEngine::channelStats()
+{
+    Harness h;
+    const QByteArray a = h.handshake(u"exo1"_s);
+    const QByteArray b = h.handshake(u"exo2"_s);
+    QVERIFY(h.subscribe(a, u"/room/1"_s));
+    QVERIFY(h.subscribe(b, u"/room/1"_s));
+    QVERIFY(h.subscribe(b, u"/room/*"_s));
+    QCOMPARE(h.engine.publish(u"/room/1"_s, 1, {}), 2);
+    FakeConnection connection;
+    h.send(publishMessage(a, u"/room/1"_s, 2), connection);
+    QCOMPARE(h.engine.deliverToUser(u"exo1"_s, u"/room/1"_s, 3, {}), 1);
+    QCOMPARE(h.engine.messagesIn(), qint64(3));
+
+    QCOMPARE(statOf(h.engine.channelStats(), u"/room/1"_s), (ChannelStat { u"/room/1"_s, 2, 3 }));
+    QCOMPARE(statOf(h.engine.channelStats(), u"/room/*"_s), (ChannelStat { u"/room/*"_s, 1, 3 }));
+    QCOMPARE(h.engine.channelStats().size(), 2);
+
+    QList<ChannelStat> changes = h.engine.takeChannelChanges();
+    QCOMPARE(changes.size(), 2);
+    QVERIFY(h.engine.takeChannelChanges().isEmpty()); // taken
+
+    // b leaves: both of its subscriptions change, /room/* is gone with its count.
+    FakeConnection bye;
+    h.send(QJsonObject { { u"channel"_s, u"/meta/disconnect"_s }, { u"clientId"_s, QString::fromLatin1(b) } }, bye);
+    changes = h.engine.takeChannelChanges();
+    QCOMPARE(statOf(changes, u"/room/1"_s), (ChannelStat { u"/room/1"_s, 1, 3 }));
+    QCOMPARE(statOf(changes, u"/room/*"_s), (ChannelStat { u"/room/*"_s, 0, 0 }));
+    QCOMPARE(h.engine.channelStats().size(), 1);
+}
+
+void tst_BayeuxEngine::channelStatsIgnoreUnsubscribedNames()
+{
+    Harness h;
+    const QByteArray a = h.handshake(u"exo1"_s);
+    FakeConnection connection;
+    for (int i = 0; i < 100; ++i)
+        h.send(publishMessage(a, u"/random/%1"_s.arg(i), i), connection);
+    h.engine.publish(u"/nobody"_s, 1, {});
+    QCOMPARE(h.engine.messagesIn(), qint64(101));
+    QVERIFY(h.engine.channelStats().isEmpty());
+    QVERIFY(h.engine.takeChannelChanges().isEmpty());
 }
 
 void tst_BayeuxEngine::queueCapDropsOldest()

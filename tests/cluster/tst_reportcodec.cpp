@@ -23,6 +23,7 @@ private slots:
         report.fullList = true;
         const QDateTime since = QDateTime::fromMSecsSinceEpoch(1700000000123, Qt::UTC);
         report.users = { { u"exo1"_s, 2, true, u"websocket"_s, since }, { u"exo \u00e9"_s, 0, false, {}, {} } };
+        report.channels = { { u"/eXo/cometd/test"_s, 3, 42 }, { u"/a/**"_s, 0, 0 } };
 
         const auto decoded = Cluster::decodeReport(Cluster::encodeReport(report));
         QVERIFY(std::holds_alternative<Balancer::NodeReport>(decoded));
@@ -43,6 +44,7 @@ private slots:
         QCOMPARE(r.users.at(1).user, u"exo \u00e9"_s);
         QCOMPARE(r.users.at(1).sessions, 0);
         QVERIFY(!r.users.at(1).connectedSince.isValid());
+        QCOMPARE(r.channels, report.channels);
     }
 
     void rejects_data()
