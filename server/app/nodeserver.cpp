@@ -1,5 +1,7 @@
 #include "nodeserver.h"
 
+#include "deliveryendpoint.h"
+
 #include "processmetrics.h"
 #include "wire.h"
 
@@ -81,8 +83,8 @@ NodeServer::NodeServer(NodeConfig config, QObject *parent)
         // With the listen port 0 the own node's URL is wrong until its first report, made in start().
         m_cluster = std::make_unique<Balancer::MemoryClusterState>(
             m_config.effectiveNodes(m_config.listen.port), clusterOptions);
-        m_balancer = std::make_unique<Cluster::BalancerApi>(m_cluster.get(), m_config.secret.toUtf8(),
-            Rest::Credentials(m_config.apiKey.toUtf8()), m_config.apiKey.toUtf8());
+        m_balancer = std::make_unique<Cluster::BalancerApi>(
+            m_cluster.get(), m_config.secret.toUtf8(), Rest::Credentials(m_config.apiKey.toUtf8()));
         // A process with a node of its own answers the delivery API itself.
         m_balancer->registerRoutes(m_router, !m_config.runsNode());
         m_admin = std::make_unique<Admin::AdminApi>(m_cluster.get(), Rest::Credentials(m_config.adminToken.toUtf8()),
@@ -99,6 +101,13 @@ NodeServer::NodeServer(NodeConfig config, QObject *parent)
         m_router.add(
             { Http::Method::Get, Http::Method::Post }, QString(Wire::Path::Bayeux + QLatin1StringView("/{}")), bayeux);
         m_rest->registerRoutes(m_router);
+        Cluster::registerDeliveryRoute(m_router, m_engine.get(), m_config.secret.toUtf8());
+        if (!m_config.runsBalancer() && m_config.balancerUrl.isValid()) {
+            m_forwarder = std::make_unique<Cluster::UpstreamForwarder>(m_config.balancerUrl, m_config.apiKey.toUtf8());
+            m_rest->setForward([this](const Http::Request &request, Http::Responder &&responder, bool isPrivate) {
+                m_forwarder->forward(request, std::move(responder), isPrivate);
+            });
+        }
     }
     registerMetrics();
 

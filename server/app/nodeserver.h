@@ -11,6 +11,7 @@
 #include "noderestapi.h"
 #include "router.h"
 #include "tokensigner.h"
+#include "upstreamforwarder.h"
 #include "websockettransport.h"
 
 #include <QObject>
@@ -62,6 +63,7 @@ private:
     std::unique_ptr<Admin::AdminApi> m_admin; // roles balancer and all
     std::unique_ptr<Cluster::HttpReportSender> m_reportSender; // role node
     std::unique_ptr<Cluster::NodeReporter> m_reporter; // roles node and all
+    std::unique_ptr<Cluster::UpstreamForwarder> m_forwarder; // role node
     Http::Router m_router;
     std::unique_ptr<Http::Frontend> m_frontend; // last member: destroyed first, closing every socket
 };

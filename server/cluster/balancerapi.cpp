@@ -1,5 +1,7 @@
 #include "balancerapi.h"
 
+#include "clusterauth.h"
+#include "deliverylink.h"
 #include "deliveryrequest.h"
 #include "httpresponder.h"
 #include "nodereporter.h"
@@ -9,10 +11,6 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkProxy>
-#include <QNetworkReply>
-#include <QNetworkRequest>
 
 #include <memory>
 
@@ -21,9 +19,6 @@ using namespace Qt::StringLiterals;
 namespace Cluster {
 
 namespace {
-
-constexpr qint64 MaxClockSkewMs = 30000;
-constexpr int ForwardTimeoutMs = 5000;
 
 Http::Response serviceUnavailable()
 {
@@ -54,13 +49,12 @@ struct Fanout
 
 } // namespace
 
-BalancerApi::BalancerApi(Balancer::ClusterState *state, QByteArray secret, Rest::Credentials sendCredentials,
-    QByteArray nodeApiKey, QObject *parent)
+BalancerApi::BalancerApi(
+    Balancer::ClusterState *state, QByteArray secret, Rest::Credentials sendCredentials, QObject *parent)
     : QObject(parent)
     , m_state(state)
     , m_secret(std::move(secret))
     , m_credentials(std::move(sendCredentials))
-    , m_nodeApiKey(std::move(nodeApiKey))
 {
     m_clock.start();
     m_expiry.setSingleShot(true);
@@ -151,20 +145,9 @@ void BalancerApi::releaseCometd(Http::Responder &responder, const QString &user)
     responder.respond(Http::Response::text(QByteArrayLiteral("released")));
 }
 
-bool BalancerApi::authenticReport(const Http::Request &request) const
-{
-    if (m_secret.isEmpty()) return request.isLoopbackPeer();
-    const QByteArray timestamp = request.header(Wire::Report::TimestampHeader);
-    bool ok = false;
-    const qint64 sentAt = timestamp.toLongLong(&ok);
-    if (!ok || std::abs(QDateTime::currentMSecsSinceEpoch() - sentAt) > MaxClockSkewMs) return false;
-    return Rest::constantTimeEquals(
-        request.header(Wire::Report::SignatureHeader), reportSignature(m_secret, timestamp, request.body));
-}
-
 void BalancerApi::report(const Http::Request &request, Http::Responder &responder)
 {
-    if (!authenticReport(request)) {
+    if (!isAuthenticClusterRequest(request, m_secret)) {
         qCWarning(lcCluster) << "refused a report without a valid signature from" << request.peer.toString();
         responder.respond(Rest::unauthorized());
         return;
@@ -214,33 +197,17 @@ void BalancerApi::forward(const Http::Request &request, Http::Responder &&respon
         }
     }
 
-    if (!m_network) {
-        m_network = new QNetworkAccessManager(this);
-        m_network->setProxy(QNetworkProxy::NoProxy);
-    }
     auto fanout = std::make_shared<Fanout>();
     fanout->responder = std::move(responder);
     fanout->pending = int(urls.size());
     fanout->isPrivate = isPrivate;
-    const QLatin1StringView path = isPrivate ? Wire::Path::SendPrivate : Wire::Path::SendBroadcast;
+    const Delivery delivery { isPrivate, std::get<Rest::DeliveryRequest>(parsed) };
     for (const QString &url : std::as_const(urls)) {
-        QNetworkRequest forwarded(QUrl(url + Wire::Path::RestPrefix + path + u'/'));
-        forwarded.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        forwarded.setTransferTimeout(ForwardTimeoutMs);
-        if (!m_nodeApiKey.isEmpty())
-            forwarded.setRawHeader(QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + m_nodeApiKey);
-        QNetworkReply *reply = m_network->post(forwarded, request.body);
-        connect(reply, &QNetworkReply::finished, this, [reply, fanout, url] {
-            reply->deleteLater();
-            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            if (status == 200) {
-                const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
-                fanout->delivered += qint64(answer.value(Wire::Rest::Delivered).toDouble());
-            } else if (status != 404) {
+        linkTo(url)->send(delivery, [fanout](std::optional<qint64> delivered) {
+            if (delivered)
+                fanout->delivered += *delivered;
+            else
                 fanout->anyFailed = true;
-                qCWarning(lcCluster) << "forwarding a delivery to" << url
-                                     << "failed:" << (status ? QString::number(status) : reply->errorString());
-            }
             if (--fanout->pending > 0) return;
             if (fanout->delivered == 0 && fanout->isPrivate && !fanout->anyFailed)
                 fanout->responder.respond(Http::Response::error(404, u"the user has no session"_s));
@@ -250,6 +217,26 @@ void BalancerApi::forward(const Http::Request &request, Http::Responder &&respon
                 fanout->responder.respond(Http::Response::json(deliveredBody(fanout->delivered)));
         });
     }
+}
+
+DeliveryLink *BalancerApi::linkTo(const QString &url)
+{
+    if (DeliveryLink *link = m_links.value(url)) return link;
+    // A node that restarted on another port leaves a link behind: drop those no node uses.
+    QSet<QString> inUse;
+    for (const Balancer::NodeInfo &node : m_state->nodes())
+        inUse.insert(node.url);
+    for (auto it = m_links.begin(); it != m_links.end();) {
+        if (!inUse.contains(it.key()) && it.value()->queued() == 0) {
+            it.value()->deleteLater();
+            it = m_links.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    auto *link = new DeliveryLink(QUrl(url), m_secret, this);
+    m_links.insert(url, link);
+    return link;
 }
 
 void BalancerApi::scheduleExpiry()

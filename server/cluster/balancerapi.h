@@ -5,12 +5,13 @@
 #include "router.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QObject>
 #include <QTimer>
 
-class QNetworkAccessManager;
-
 namespace Cluster {
+
+class DeliveryLink;
 
 // The balancer's HTTP face (SPEC §2): cometdurl and releasecometd (also under /rest/balancer/), the
 // nodes' reports, and the delivery API forwarded to the nodes that hold the users. Owns the clock
@@ -20,10 +21,10 @@ class BalancerApi final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(BalancerApi)
 public:
-    // `secret` signs node reports; empty: unsigned reports are taken from loopback callers only.
-    // `nodeApiKey` is sent to nodes when forwarding deliveries.
-    BalancerApi(Balancer::ClusterState *state, QByteArray secret, Rest::Credentials sendCredentials,
-        QByteArray nodeApiKey, QObject *parent = nullptr);
+    // `secret` signs node reports and the deliveries handed to nodes; empty: they go unsigned and
+    // only loopback callers are believed.
+    BalancerApi(
+        Balancer::ClusterState *state, QByteArray secret, Rest::Credentials sendCredentials, QObject *parent = nullptr);
     ~BalancerApi() override;
 
     // withDelivery: also answer sendprivatemessage / sendbroadcastmessage by forwarding to the nodes
@@ -39,17 +40,16 @@ private:
     void cometdUrl(const Http::Request &request, Http::Responder &responder, const QString &user);
     void releaseCometd(Http::Responder &responder, const QString &user);
     void report(const Http::Request &request, Http::Responder &responder);
-    bool authenticReport(const Http::Request &request) const;
     void forward(const Http::Request &request, Http::Responder &&responder, bool isPrivate);
+    DeliveryLink *linkTo(const QString &nodeUrl);
     void scheduleExpiry();
 
     Balancer::ClusterState *m_state;
     QByteArray m_secret;
     Rest::Credentials m_credentials;
-    QByteArray m_nodeApiKey;
     QElapsedTimer m_clock;
     QTimer m_expiry;
-    QNetworkAccessManager *m_network = nullptr; // created on the first forwarded delivery
+    QHash<QString, DeliveryLink *> m_links; // by node URL; children
 };
 
 } // namespace Cluster

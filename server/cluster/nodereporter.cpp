@@ -1,6 +1,7 @@
 #include "nodereporter.h"
 
 #include "bayeuxengine.h"
+#include "clusterauth.h"
 #include "reportcodec.h"
 #include "wire.h"
 
@@ -159,11 +160,8 @@ void HttpReportSender::send(const Balancer::NodeReport &report, ReportDone done)
     QNetworkRequest request(m_target);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setTransferTimeout(m_timeoutMs);
-    if (!m_secret.isEmpty()) {
-        const QByteArray timestamp = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
-        request.setRawHeader(Wire::Report::TimestampHeader.toByteArray(), timestamp);
-        request.setRawHeader(Wire::Report::SignatureHeader.toByteArray(), reportSignature(m_secret, timestamp, body));
-    }
+    for (const auto &[name, value] : signatureHeaders(m_secret, body))
+        request.setRawHeader(name, value);
     QNetworkReply *reply = m_network->post(request, body);
     connect(reply, &QNetworkReply::finished, this, [this, reply, done = std::move(done)] {
         reply->deleteLater();

@@ -18,8 +18,11 @@ std::variant<DeliveryRequest, DeliveryError> parseDeliveryRequest(const QByteArr
             QStringLiteral("malformed JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString())
         };
     if (!doc.isObject()) return DeliveryError { QStringLiteral("the body must be a JSON object") };
-    const QJsonObject o = doc.object();
+    return parseDeliveryObject(doc.object(), kind);
+}
 
+std::variant<DeliveryRequest, DeliveryError> parseDeliveryObject(const QJsonObject &o, DeliveryKind kind)
+{
     for (auto it = o.begin(); it != o.end(); ++it) {
         if (it.key() != Wire::Rest::Message && !it.value().isString())
             return DeliveryError { QStringLiteral("field \"%1\" must be a string").arg(it.key()) };
@@ -39,6 +42,14 @@ std::variant<DeliveryRequest, DeliveryError> parseDeliveryRequest(const QByteArr
         return DeliveryError { QStringLiteral("field \"exoId\" is required") };
     if (kind == DeliveryKind::Broadcast) r.exoId.clear();
     return r;
+}
+
+QJsonObject deliveryObject(const DeliveryRequest &request)
+{
+    QJsonObject o { { Wire::Rest::Channel, request.channel }, { Wire::Rest::Message, request.message } };
+    if (!request.exoId.isEmpty()) o.insert(Wire::Rest::ExoId, request.exoId);
+    if (!request.id.isEmpty()) o.insert(Wire::Rest::Id, request.id);
+    return o;
 }
 
 } // namespace Rest

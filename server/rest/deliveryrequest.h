@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QJsonValue>
 #include <QString>
 
@@ -27,5 +28,8 @@ enum class DeliveryKind { Private, Broadcast };
 // Fields other than "message" must be strings; keys may come in any order; the channel must be a
 // concrete channel a client can receive on (not /meta/**, not a wildcard).
 std::variant<DeliveryRequest, DeliveryError> parseDeliveryRequest(const QByteArray &body, DeliveryKind kind);
+std::variant<DeliveryRequest, DeliveryError> parseDeliveryObject(const QJsonObject &o, DeliveryKind kind);
+// The body's JSON form, as parseDeliveryObject() reads it.
+QJsonObject deliveryObject(const DeliveryRequest &request);
 
 } // namespace Rest

@@ -58,11 +58,15 @@ void NodeRestApi::registerRoutes(Http::Router &router)
             [this](Http::Request &&rq, Http::Responder &&rs, const Http::Router::Params &) { hasChannel(rq, rs); });
         router.add(
             { Method::Post }, QString(prefix + Wire::Path::SendPrivate),
-            [this](Http::Request &&rq, Http::Responder &&rs, const Http::Router::Params &) { send(rq, rs, true); },
+            [this](Http::Request &&rq, Http::Responder &&rs, const Http::Router::Params &) {
+                send(rq, std::move(rs), true);
+            },
             Access::Protected);
         router.add(
             { Method::Post }, QString(prefix + Wire::Path::SendBroadcast),
-            [this](Http::Request &&rq, Http::Responder &&rs, const Http::Router::Params &) { send(rq, rs, false); },
+            [this](Http::Request &&rq, Http::Responder &&rs, const Http::Router::Params &) {
+                send(rq, std::move(rs), false);
+            },
             Access::Protected);
     }
 }
@@ -102,7 +106,7 @@ void NodeRestApi::hasChannel(const Http::Request &request, Http::Responder &resp
     responder.respond(boolean(m_engine->hasChannel(channel)));
 }
 
-void NodeRestApi::send(const Http::Request &request, Http::Responder &responder, bool isPrivate) const
+void NodeRestApi::send(const Http::Request &request, Http::Responder &&responder, bool isPrivate) const
 {
     if (!m_credentials.allows(request)) {
         responder.respond(unauthorized());
@@ -114,9 +118,17 @@ void NodeRestApi::send(const Http::Request &request, Http::Responder &responder,
         return;
     }
     const auto &delivery = std::get<DeliveryRequest>(parsed);
+    if (m_forward && !isPrivate) {
+        m_forward(request, std::move(responder), false);
+        return;
+    }
     const int delivered = isPrivate
         ? m_engine->deliverToUser(delivery.exoId, delivery.channel, delivery.message, delivery.id)
         : m_engine->publish(delivery.channel, delivery.message, delivery.id);
+    if (isPrivate && delivered == 0 && m_forward) {
+        m_forward(request, std::move(responder), true);
+        return;
+    }
     if (isPrivate && delivered == 0) {
         responder.respond(Http::Response::error(404, QStringLiteral("user %1 has no session").arg(delivery.exoId)));
         return;

@@ -195,6 +195,17 @@ inline constexpr QLatin1StringView Subscribers { "subscribers" };
 inline constexpr QLatin1StringView Messages { "messages" };
 } // namespace Report
 
+// Deliveries the balancer hands to a node, batched: a JSON array of delivery-API bodies, each with
+// a "type" ("private" | "broadcast"), signed as reports are; the answer is {"delivered": [N, ...]}
+// in the same order.
+namespace ClusterDelivery {
+inline constexpr QLatin1StringView Path { "/cluster/deliver" };
+inline constexpr QLatin1StringView Type { "type" };
+inline constexpr QLatin1StringView Private { "private" };
+inline constexpr QLatin1StringView Broadcast { "broadcast" };
+inline constexpr QLatin1StringView Delivered { "delivered" };
+} // namespace ClusterDelivery
+
 // The admin API (SPEC §2 Admin API): paths, query parameters, JSON keys and event types.
 namespace Admin {
 inline constexpr QLatin1StringView Cluster { "/admin/api/cluster" };

@@ -325,6 +325,65 @@ private slots:
         get(m_balancer.port, "/rest/releasecometd/alice/");
     }
 
+    // The delivery API of a node reaches the whole cluster: a private message for a user held by the
+    // other node, and a broadcast, go through the balancer; messages arrive intact.
+    void deliveryThroughANode()
+    {
+        const quint16 ports[2] = { m_nodePorts[0], m_nodePorts[1] };
+        const QString users[2] = { u"bob"_s, u"carol"_s };
+        QString clientIds[2];
+        for (int i = 0; i < 2; ++i) {
+            clientIds[i] = handshake(ports[i], users[i]);
+            QVERIFY(!clientIds[i].isEmpty());
+            const QJsonObject subscribe { { u"channel"_s, u"/meta/subscribe"_s }, { u"clientId"_s, clientIds[i] },
+                { u"subscription"_s, u"/eXo/cometd/test"_s } };
+            QCOMPARE(bayeux(ports[i], subscribe).status, 200);
+        }
+        // The balancer has heard of both sessions.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            QString::fromUtf8(get(m_balancer.port, "/rest/cometdurl/carol/").body), nodeUrl(1), kWaitMs);
+
+        const QJsonObject toCarol { { u"channel"_s, u"/eXo/cometd/test"_s }, { u"exoId"_s, u"carol"_s },
+            { u"message"_s, QJsonObject { { u"text"_s, u"via node 1"_s } } }, { u"id"_s, u"31"_s } };
+        const auto forwarded
+            = call(ports[0], "POST", "/rest/sendprivatemessage/", json(toCarol), { "Content-Type: application/json" });
+        QCOMPARE(forwarded.status, 200);
+        QCOMPARE(forwarded.jsonObject().value(u"delivered"_s).toInt(), 1);
+
+        const QJsonObject everybody { { u"channel"_s, u"/eXo/cometd/test"_s }, { u"message"_s, u"to all"_s },
+            { u"id"_s, u"32"_s } };
+        const auto broadcast = call(ports[1], "POST", "/rest/continuation/sendbroadcastmessage", json(everybody),
+            { "Content-Type: application/json" });
+        QCOMPARE(broadcast.status, 200);
+        QCOMPARE(broadcast.jsonObject().value(u"delivered"_s).toInt(), 2);
+
+        // What each client's next /meta/connect brings.
+        const auto received = [&](int i) {
+            const QJsonObject connect { { u"channel"_s, u"/meta/connect"_s }, { u"clientId"_s, clientIds[i] },
+                { u"connectionType"_s, u"long-polling"_s } };
+            QStringList out;
+            for (const QJsonValue &m : bayeux(ports[i], connect).jsonArray()) {
+                const QJsonObject o = m.toObject();
+                if (o.value(u"channel"_s) == u"/meta/connect"_s) continue;
+                out.append(o.value(u"id"_s).toString() + u' '
+                    + QString::fromUtf8(
+                        QJsonDocument(QJsonArray { o.value(u"data"_s) }).toJson(QJsonDocument::Compact)));
+            }
+            return out;
+        };
+        QCOMPARE(received(0), (QStringList { u"32 [\"to all\"]"_s }));
+        QCOMPARE(received(1), (QStringList { u"31 [{\"text\":\"via node 1\"}]"_s, u"32 [\"to all\"]"_s }));
+
+        // The cluster route takes signed batches only.
+        const QByteArray batch = "[{\"type\":\"broadcast\",\"channel\":\"/eXo/cometd/test\",\"message\":1}]";
+        QCOMPARE(call(ports[0], "POST", "/cluster/deliver", batch, { "Content-Type: application/json" }).status, 401);
+
+        for (int i = 0; i < 2; ++i) {
+            bayeux(ports[i], { { u"channel"_s, u"/meta/disconnect"_s }, { u"clientId"_s, clientIds[i] } });
+            get(m_balancer.port, "/rest/releasecometd/" + users[i].toUtf8() + '/');
+        }
+    }
+
     // cometd-node with no configuration is a cluster of one: it places every user on itself.
     void allInOne()
     {

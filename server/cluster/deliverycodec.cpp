@@ -1,0 +1,69 @@
+#include "deliverycodec.h"
+
+#include "wire.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace Cluster {
+
+QByteArray encodeDeliveries(const QList<Delivery> &deliveries)
+{
+    QJsonArray batch;
+    for (const Delivery &d : deliveries) {
+        QJsonObject o = Rest::deliveryObject(d.request);
+        o.insert(Wire::ClusterDelivery::Type,
+            d.isPrivate ? Wire::ClusterDelivery::Private : Wire::ClusterDelivery::Broadcast);
+        batch.append(o);
+    }
+    return QJsonDocument(batch).toJson(QJsonDocument::Compact);
+}
+
+std::variant<QList<Delivery>, Rest::DeliveryError> decodeDeliveries(const QByteArray &body)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(body);
+    if (!doc.isArray()) return Rest::DeliveryError { u"the batch must be a JSON array"_s };
+    const QJsonArray batch = doc.array();
+    if (batch.size() > MaxDeliveryBatch)
+        return Rest::DeliveryError { u"a batch holds at most %1 deliveries"_s.arg(MaxDeliveryBatch) };
+    QList<Delivery> deliveries;
+    deliveries.reserve(batch.size());
+    for (const QJsonValue &entry : batch) {
+        QJsonObject o = entry.toObject();
+        const QString type = o.take(Wire::ClusterDelivery::Type).toString();
+        const bool isPrivate = type == Wire::ClusterDelivery::Private;
+        if (!isPrivate && type != Wire::ClusterDelivery::Broadcast)
+            return Rest::DeliveryError { u"every delivery needs a type, private or broadcast"_s };
+        auto parsed
+            = Rest::parseDeliveryObject(o, isPrivate ? Rest::DeliveryKind::Private : Rest::DeliveryKind::Broadcast);
+        if (auto *error = std::get_if<Rest::DeliveryError>(&parsed)) return std::move(*error);
+        deliveries.append({ isPrivate, std::move(std::get<Rest::DeliveryRequest>(parsed)) });
+    }
+    return deliveries;
+}
+
+QByteArray encodeDelivered(const QList<qint64> &delivered)
+{
+    QJsonArray counts;
+    for (const qint64 n : delivered)
+        counts.append(n);
+    return QJsonDocument(QJsonObject { { Wire::ClusterDelivery::Delivered, counts } }).toJson(QJsonDocument::Compact);
+}
+
+std::optional<QList<qint64>> decodeDelivered(const QByteArray &body, qsizetype expected)
+{
+    const QJsonArray counts = QJsonDocument::fromJson(body).object().value(Wire::ClusterDelivery::Delivered).toArray();
+    if (counts.size() != expected) return std::nullopt;
+    QList<qint64> out;
+    out.reserve(expected);
+    for (const QJsonValue &v : counts) {
+        if (!v.isDouble() || v.toDouble() < 0) return std::nullopt;
+        out.append(qint64(v.toDouble()));
+    }
+    return out;
+}
+
+} // namespace Cluster

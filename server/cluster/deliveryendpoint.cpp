@@ -1,0 +1,44 @@
+#include "deliveryendpoint.h"
+
+#include "bayeuxengine.h"
+#include "clusterauth.h"
+#include "credentials.h"
+#include "deliverycodec.h"
+#include "httpresponder.h"
+#include "wire.h"
+
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcCluster)
+
+namespace Cluster {
+
+void registerDeliveryRoute(Http::Router &router, Bayeux::BayeuxEngine *engine, QByteArray secret)
+{
+    router.add(
+        { Http::Method::Post }, QString(Wire::ClusterDelivery::Path),
+        [engine, secret](Http::Request &&request, Http::Responder &&responder, const Http::Router::Params &) {
+            if (!isAuthenticClusterRequest(request, secret)) {
+                qCWarning(lcCluster) << "refused deliveries without a valid signature from" << request.peer.toString();
+                responder.respond(Rest::unauthorized());
+                return;
+            }
+            const auto decoded = decodeDeliveries(request.body);
+            if (const auto *error = std::get_if<Rest::DeliveryError>(&decoded)) {
+                responder.respond(Http::Response::error(400, error->message));
+                return;
+            }
+            const auto &deliveries = std::get<QList<Delivery>>(decoded);
+            QList<qint64> delivered;
+            delivered.reserve(deliveries.size());
+            for (const Delivery &d : deliveries) {
+                const Rest::DeliveryRequest &r = d.request;
+                delivered.append(d.isPrivate ? engine->deliverToUser(r.exoId, r.channel, r.message, r.id)
+                                             : engine->publish(r.channel, r.message, r.id));
+            }
+            responder.respond(Http::Response::json(encodeDelivered(delivered)));
+        },
+        Http::Router::Access::Protected);
+}
+
+} // namespace Cluster

@@ -1,0 +1,95 @@
+#include "deliverylink.h"
+
+#include "clusterauth.h"
+#include "httpconnection.h"
+#include "wire.h"
+
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcCluster)
+
+namespace Cluster {
+
+namespace {
+constexpr std::chrono::milliseconds BatchTimeout { 5000 };
+} // namespace
+
+DeliveryLink::DeliveryLink(const QUrl &nodeBaseUrl, QByteArray secret, QObject *parent)
+    : QObject(parent)
+    , m_target(nodeBaseUrl.resolved(QUrl(QString(Wire::ClusterDelivery::Path))))
+    , m_secret(std::move(secret))
+{ }
+
+DeliveryLink::~DeliveryLink()
+{
+    // Whoever waits on a delivery gets an answer, even when the link goes first.
+    for (auto &connection : m_connections)
+        connection->abort();
+    const QList<Item> pending = std::exchange(m_queue, {});
+    for (const Item &item : pending)
+        item.done(std::nullopt);
+}
+
+void DeliveryLink::send(Delivery delivery, Done done)
+{
+    if (m_queue.size() >= MaxQueued) {
+        done(std::nullopt);
+        return;
+    }
+    m_queue.append({ std::move(delivery), std::move(done) });
+    pump();
+}
+
+void DeliveryLink::pump()
+{
+    while (!m_queue.isEmpty()) {
+        Cometd::HttpConnection *idle = nullptr;
+        for (auto &connection : m_connections) {
+            if (!connection->isBusy()) {
+                idle = connection.get();
+                break;
+            }
+        }
+        if (!idle) {
+            if (m_connections.size() >= size_t(MaxConnections)) return; // a finishing batch pumps again
+            m_connections.push_back(std::make_unique<Cometd::HttpConnection>());
+            idle = m_connections.back().get();
+        }
+        post(idle);
+    }
+}
+
+void DeliveryLink::post(Cometd::HttpConnection *connection)
+{
+    const qsizetype n = std::min(m_queue.size(), MaxDeliveryBatch);
+    QList<Item> batch(std::make_move_iterator(m_queue.begin()), std::make_move_iterator(m_queue.begin() + n));
+    m_queue.remove(0, n);
+
+    QList<Delivery> deliveries;
+    deliveries.reserve(n);
+    for (const Item &item : std::as_const(batch))
+        deliveries.append(item.delivery);
+    Cometd::HttpRequest request;
+    request.method = QByteArrayLiteral("POST");
+    request.url = m_target;
+    request.body = encodeDeliveries(deliveries);
+    request.headers = signatureHeaders(m_secret, request.body);
+    request.headers.append({ QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") });
+
+    connection->request(
+        std::move(request), BatchTimeout, [this, batch = std::move(batch)](const Cometd::HttpResponse &response) {
+            const std::optional<QList<qint64>> counts
+                = response.ok() && response.status == 200 ? decodeDelivered(response.body, batch.size()) : std::nullopt;
+            if (!counts) {
+                qCWarning(lcCluster) << "a batch of" << batch.size() << "deliveries to" << m_target.toString()
+                                     << "failed:"
+                                     << (response.ok() ? QString::number(response.status) : response.errorString);
+            }
+            for (qsizetype i = 0; i < batch.size(); ++i)
+                batch.at(i).done(counts ? std::optional<qint64>(counts->at(i)) : std::nullopt);
+            // Deferred: a handler may be running inside the connection's own read.
+            QMetaObject::invokeMethod(this, &DeliveryLink::pump, Qt::QueuedConnection);
+        });
+}
+
+} // namespace Cluster

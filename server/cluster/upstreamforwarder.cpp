@@ -1,0 +1,73 @@
+#include "upstreamforwarder.h"
+
+#include "httpconnection.h"
+#include "httpresponder.h"
+#include "wire.h"
+
+#include <QLoggingCategory>
+
+using namespace Qt::StringLiterals;
+
+Q_DECLARE_LOGGING_CATEGORY(lcCluster)
+
+namespace Cluster {
+
+namespace {
+constexpr std::chrono::milliseconds ForwardTimeout { 10000 };
+} // namespace
+
+UpstreamForwarder::UpstreamForwarder(const QUrl &balancerUrl, QByteArray apiKey, QObject *parent)
+    : QObject(parent)
+    , m_balancer(balancerUrl)
+    , m_apiKey(std::move(apiKey))
+{ }
+
+UpstreamForwarder::~UpstreamForwarder()
+{
+    // A responder dropped unanswered answers 500 by itself.
+    for (auto &c : m_connections)
+        c->abort();
+}
+
+Cometd::HttpConnection *UpstreamForwarder::connection()
+{
+    for (auto &c : m_connections) {
+        if (!c->isBusy()) return c.get();
+    }
+    if (m_connections.size() < size_t(MaxConnections)) {
+        m_connections.push_back(std::make_unique<Cometd::HttpConnection>());
+        return m_connections.back().get();
+    }
+    return m_connections.at(m_next++ % m_connections.size()).get(); // all busy: queue round-robin
+}
+
+void UpstreamForwarder::forward(const Http::Request &request, Http::Responder &&responder, bool isPrivate)
+{
+    Cometd::HttpRequest upstream;
+    upstream.method = QByteArrayLiteral("POST");
+    upstream.url = m_balancer.resolved(
+        QUrl(Wire::Path::RestPrefix + (isPrivate ? Wire::Path::SendPrivate : Wire::Path::SendBroadcast) + u'/'));
+    upstream.body = request.body;
+    upstream.headers.append({ QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") });
+    if (!m_apiKey.isEmpty())
+        upstream.headers.append({ QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + m_apiKey });
+    // std::function needs a copyable handler; the responder moves only.
+    auto held = std::make_shared<Http::Responder>(std::move(responder));
+    connection()->request(
+        std::move(upstream), ForwardTimeout, [held, target = m_balancer](const Cometd::HttpResponse &answer) {
+            Http::Responder &responder = *held;
+            if (!answer.ok()) {
+                qCWarning(lcCluster) << "forwarding a delivery to the balancer" << target.toString()
+                                     << "failed:" << answer.errorString;
+                responder.respond(Http::Response::error(502, u"the balancer did not answer"_s));
+                return;
+            }
+            Http::Response relayed;
+            relayed.status = answer.status;
+            relayed.body = answer.body;
+            relayed.contentType = answer.header("Content-Type");
+            responder.respond(std::move(relayed));
+        });
+}
+
+} // namespace Cluster

@@ -1,0 +1,63 @@
+// The batched deliveries between balancer and node: their wire form and its checks.
+#include "deliverycodec.h"
+
+#include <QJsonObject>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class tst_DeliveryCodec : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void roundTrip()
+    {
+        const QList<Cluster::Delivery> batch {
+            { true, { u"/eXo/cometd/test"_s, u"exo1"_s, u"hello"_s, u"1"_s } },
+            { false, { u"/chat/room"_s, {}, QJsonObject { { u"n"_s, 3 } }, {} } },
+        };
+        const auto decoded = Cluster::decodeDeliveries(Cluster::encodeDeliveries(batch));
+        QVERIFY(std::holds_alternative<QList<Cluster::Delivery>>(decoded));
+        const auto &out = std::get<QList<Cluster::Delivery>>(decoded);
+        QCOMPARE(out.size(), 2);
+        QCOMPARE(out.at(0).isPrivate, true);
+        QCOMPARE(out.at(0).request.exoId, u"exo1"_s);
+        QCOMPARE(out.at(0).request.message, QJsonValue(u"hello"_s));
+        QCOMPARE(out.at(0).request.id, u"1"_s);
+        QCOMPARE(out.at(1).isPrivate, false);
+        QCOMPARE(out.at(1).request.channel, u"/chat/room"_s);
+        QCOMPARE(out.at(1).request.message, QJsonValue(QJsonObject { { u"n"_s, 3 } }));
+    }
+
+    void rejects_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addRow("not JSON") << QByteArray("[{");
+        QTest::addRow("an object") << QByteArray(R"({"type":"private"})");
+        QTest::addRow("no type") << QByteArray(R"([{"channel":"/a","message":1}])");
+        QTest::addRow("unknown type") << QByteArray(R"([{"type":"all","channel":"/a","message":1}])");
+        QTest::addRow("private without user") << QByteArray(R"([{"type":"private","channel":"/a","message":1}])");
+        QTest::addRow("meta channel") << QByteArray(R"([{"type":"broadcast","channel":"/meta/x","message":1}])");
+        QTest::addRow("no message") << QByteArray(R"([{"type":"broadcast","channel":"/a"}])");
+        QByteArray tooMany = "[";
+        for (qsizetype i = 0; i <= Cluster::MaxDeliveryBatch; ++i)
+            tooMany += QByteArray(i ? "," : "") + R"({"type":"broadcast","channel":"/a","message":1})";
+        QTest::addRow("over the batch limit") << (tooMany + ']');
+    }
+    void rejects()
+    {
+        QFETCH(QByteArray, body);
+        QVERIFY(std::holds_alternative<Rest::DeliveryError>(Cluster::decodeDeliveries(body)));
+    }
+
+    void answers()
+    {
+        QCOMPARE(Cluster::decodeDelivered(Cluster::encodeDelivered({ 2, 0, 5 }), 3), (QList<qint64> { 2, 0, 5 }));
+        QVERIFY(!Cluster::decodeDelivered(Cluster::encodeDelivered({ 2, 0 }), 3)); // one missing
+        QVERIFY(!Cluster::decodeDelivered(R"({"delivered":[-1]})", 1));
+        QVERIFY(!Cluster::decodeDelivered("oops", 1));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_DeliveryCodec)
+#include "tst_deliverycodec.moc"
