@@ -16,7 +16,9 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWebSocket>
 
+#include <algorithm>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -382,6 +384,60 @@ private slots:
             bayeux(ports[i], { { u"channel"_s, u"/meta/disconnect"_s }, { u"clientId"_s, clientIds[i] } });
             get(m_balancer.port, "/rest/releasecometd/" + users[i].toUtf8() + '/');
         }
+    }
+
+    // The admin events stream of the balancer shows what happens on the nodes: the snapshot of both,
+    // a user joining and leaving on node 1, its channel appearing, a drained node.
+    void eventsStream()
+    {
+        QWebSocket events;
+        QList<QJsonObject> frames;
+        connect(&events, &QWebSocket::textMessageReceived, this,
+            [&frames](const QString &text) { frames.append(QJsonDocument::fromJson(text.toUtf8()).object()); });
+        events.open(QUrl(u"ws://127.0.0.1:%1/admin/api/events"_s.arg(m_balancer.port))); // loopback: no token
+        QTRY_VERIFY_WITH_TIMEOUT(!frames.isEmpty(), kWaitMs);
+        QCOMPARE(frames.at(0).value(u"type"_s).toString(), u"snapshot"_s);
+        QCOMPARE(frames.at(0).value(u"cluster"_s).toObject().value(u"nodes"_s).toArray().size(), 2);
+
+        const auto seen = [&frames](const QString &type, const QString &event, const QString &key, const QString &field,
+                              const QJsonValue &value) {
+            for (const QJsonObject &f : std::as_const(frames)) {
+                if (f.value(u"type"_s) != type || (!event.isEmpty() && f.value(u"event"_s) != event)) continue;
+                const QJsonObject o = f.value(key).toObject();
+                if (o.value(field) == value) return o;
+            }
+            return QJsonObject();
+        };
+
+        const QString clientId = handshake(m_nodePorts[0], u"dave"_s);
+        QVERIFY(!clientId.isEmpty());
+        QCOMPARE(bayeux(m_nodePorts[0],
+                     { { u"channel"_s, u"/meta/subscribe"_s }, { u"clientId"_s, clientId },
+                         { u"subscription"_s, u"/events/test"_s } })
+                     .status,
+            200);
+        QTRY_VERIFY_WITH_TIMEOUT(!seen(u"user"_s, u"joined"_s, u"user"_s, u"user"_s, u"dave"_s).isEmpty(), kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            seen(u"user"_s, {}, u"user"_s, u"user"_s, u"dave"_s).value(u"node"_s).toString(), u"1"_s, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(seen(u"channel"_s, u"added"_s, u"channel"_s, u"channel"_s, u"/events/test"_s)
+                                      .value(u"subscribers"_s)
+                                      .toInt(),
+            1, kWaitMs);
+        const auto statsOfBoth = [&frames] {
+            return std::any_of(frames.cbegin(), frames.cend(), [](const QJsonObject &f) {
+                return f.value(u"type"_s) == u"stats"_s && f.value(u"nodes"_s).toArray().size() == 2;
+            });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(statsOfBoth(), kWaitMs);
+
+        QCOMPARE(call(m_balancer.port, "POST", "/admin/api/nodes/2/drain").status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(!seen(u"node"_s, {}, u"node"_s, u"state"_s, u"draining"_s).isEmpty(), kWaitMs);
+        QCOMPARE(call(m_balancer.port, "POST", "/admin/api/nodes/2/undrain").status, 200);
+
+        bayeux(m_nodePorts[0], { { u"channel"_s, u"/meta/disconnect"_s }, { u"clientId"_s, clientId } });
+        QTRY_VERIFY_WITH_TIMEOUT(!seen(u"user"_s, u"left"_s, u"user"_s, u"user"_s, u"dave"_s).isEmpty(), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !seen(u"channel"_s, u"removed"_s, u"channel"_s, u"channel"_s, u"/events/test"_s).isEmpty(), kWaitMs);
     }
 
     // cometd-node with no configuration is a cluster of one: it places every user on itself.
