@@ -157,7 +157,14 @@ void BalancerApi::report(const Http::Request &request, Http::Responder &responde
         responder.respond(Http::Response::error(400, error->message));
         return;
     }
-    const Balancer::ReportResult result = acceptReport(std::get<Balancer::NodeReport>(decoded));
+    const auto &nodeReport = std::get<Balancer::NodeReport>(decoded);
+    if (!m_replays.accept(nodeReport.nodeId, request)) {
+        qCWarning(lcCluster) << "refused a replayed report for node" << nodeReport.nodeId << "from"
+                             << request.peer.toString();
+        responder.respond(Rest::unauthorized());
+        return;
+    }
+    const Balancer::ReportResult result = acceptReport(nodeReport);
     if (result.status == Balancer::ReportResult::Status::Rejected) {
         responder.respond(Http::Response::error(400, result.error));
         return;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "clusterauth.h"
 #include "clusterstate.h"
 #include "credentials.h"
 #include "router.h"
@@ -50,6 +51,7 @@ private:
     QElapsedTimer m_clock;
     QTimer m_expiry;
     QHash<QString, DeliveryLink *> m_links; // by node URL; children
+    ReplayGuard m_replays;
 };
 
 } // namespace Cluster

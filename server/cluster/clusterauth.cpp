@@ -34,4 +34,15 @@ bool isAuthenticClusterRequest(const Http::Request &request, QByteArrayView secr
         request.header(Wire::Report::SignatureHeader), reportSignature(secret, timestamp, request.body));
 }
 
+bool ReplayGuard::accept(const QString &nodeId, const Http::Request &request)
+{
+    const QByteArray signature = request.header(Wire::Report::SignatureHeader);
+    if (signature.isEmpty()) return true; // unsigned: no secret configured, loopback only
+    const qint64 timestamp = request.header(Wire::Report::TimestampHeader).toLongLong();
+    Last &last = m_last[nodeId];
+    if (timestamp < last.timestamp || (timestamp == last.timestamp && signature == last.signature)) return false;
+    last = { timestamp, signature };
+    return true;
+}
+
 } // namespace Cluster

@@ -1,4 +1,5 @@
 // The report's wire form (Wire::Report): what a node sends and what the balancer accepts.
+#include "clusterauth.h"
 #include "reportcodec.h"
 
 #include <QMessageAuthenticationCode>
@@ -82,6 +83,23 @@ private slots:
         QCOMPARE(Cluster::decodeReportAnswer(Cluster::encodeReportAnswer(false)), std::optional<bool>(false));
         QCOMPARE(Cluster::decodeReportAnswer("{}"), std::nullopt);
         QCOMPARE(Cluster::decodeReportAnswer("oops"), std::nullopt);
+    }
+
+    void replayGuard()
+    {
+        const auto signedRequest = [](qint64 timestamp, const QByteArray &signature) {
+            Http::Request r;
+            r.headers = { { QByteArrayLiteral("X-Cometd-Timestamp"), QByteArray::number(timestamp) },
+                { QByteArrayLiteral("X-Cometd-Signature"), signature } };
+            return r;
+        };
+        Cluster::ReplayGuard guard;
+        QVERIFY(guard.accept(u"1"_s, signedRequest(1000, "aa")));
+        QVERIFY(!guard.accept(u"1"_s, signedRequest(1000, "aa"))); // the same report again
+        QVERIFY(guard.accept(u"1"_s, signedRequest(1000, "bb"))); // another report within the same ms
+        QVERIFY(!guard.accept(u"1"_s, signedRequest(999, "cc"))); // older than the latest
+        QVERIFY(guard.accept(u"2"_s, signedRequest(999, "cc"))); // per node
+        QVERIFY(guard.accept(u"1"_s, Http::Request {})); // unsigned: loopback without a secret
     }
 
     void signatureCoversTimestampAndBody()
