@@ -1,0 +1,167 @@
+// The console's window (offscreen) against a real in-process cluster: it lists the node and a user
+// who connects, sends a private message from Compose that the user's Bayeux client receives, and
+// says so clearly when the token is refused.
+#include "adminclient.h"
+#include "adminclusterfixture.h"
+#include "composewidget.h"
+#include "connectdialog.h"
+#include "connectionsettings.h"
+#include "consolemodels.h"
+#include "loadchart.h"
+#include "mainwindow.h"
+#include "modelroles.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace AdminGui;
+
+namespace {
+// One console: client, models, settings and window, as main.cpp wires them.
+struct Console
+{
+    QTemporaryDir dir;
+    ConnectionSettings settings { dir.filePath(u"admin.ini"_s) };
+    AdminClient client;
+    ConsoleModels models { &client };
+    MainWindow window { &client, &models, &settings };
+};
+
+bool logContains(const EventLogModel &log, const QString &text)
+{
+    for (int row = 0; row < log.rowCount(); ++row) {
+        if (log.at(row).text.contains(text)) return true;
+    }
+    return false;
+}
+} // namespace
+
+class tst_MainWindow : public QObject
+{
+    Q_OBJECT
+    AdminClusterFixture f;
+
+private Q_SLOTS:
+    void init() { QVERIFY(f.start()); }
+    void cleanup() { f.stop(); }
+
+    void listsNodeAndUserAndSendsFromCompose()
+    {
+        Console console;
+        MainWindow &window = console.window;
+        QAbstractItemModelTester usersTester(
+            window.usersView()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        window.show();
+        console.client.connectToCluster(f.url(), AdminClusterFixture::AdminToken);
+        QTRY_COMPARE_WITH_TIMEOUT(window.nodesView()->model()->rowCount(), 1, 10000);
+        QVERIFY2(window.statusText().contains(u"Connected"_s), qPrintable(window.statusText()));
+        QVERIFY(window.bannerText().isEmpty());
+        QCOMPARE(window.nodesView()->model()->index(0, NodeModel::StateColumn).data().toString(), u"up"_s);
+
+        RawHttpClient bayeux(f.node.port);
+        const QString clientId = f.node.session(bayeux, u"exo3"_s, AdminClusterFixture::Channel);
+        QVERIFY(!clientId.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(window.usersView()->model()->rowCount(), 1, 10000);
+        const QModelIndex userIndex = window.usersView()->model()->index(0, UserModel::UserColumn);
+        QCOMPARE(userIndex.data().toString(), u"exo3"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(logContains(console.models.eventLog(), u"exo3 joined"_s), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.tabs()->tabText(1), u"Users (1)"_s, 10000);
+        // The user's subscription shows in Channels (channel events come with the stats tick).
+        QTRY_VERIFY_WITH_TIMEOUT(console.models.channels().rowOf(AdminClusterFixture::Channel) >= 0, 10000);
+        window.channelFilter()->setText(u"cometd"_s);
+        QCOMPARE(window.channelsView()->model()->rowCount(), 1);
+        QCOMPARE(window.channelsView()->model()->index(0, ChannelModel::SubscribersColumn).data().toLongLong(), 1);
+
+        // The filter box filters through the proxy; the model keeps its row.
+        window.userFilter()->setText(u"nobody"_s);
+        QCOMPARE(window.usersView()->model()->rowCount(), 0);
+        window.userFilter()->setText(u"EXO"_s);
+        QCOMPARE(window.usersView()->model()->rowCount(), 1);
+
+        // Users ▸ context menu ▸ send a private message: Compose opens prefilled.
+        window.composeToUser(window.usersView()->model()->index(0, 0));
+        QCOMPARE(window.tabs()->currentWidget(), window.compose());
+        ComposeWidget *compose = window.compose();
+        auto *user = compose->findChild<QLineEdit *>(u"composeUser"_s);
+        QVERIFY(user);
+        QCOMPARE(user->text(), u"exo3"_s);
+        compose->setChannel(AdminClusterFixture::Channel);
+        compose->setMessage(u"{\"text\": "_s, true);
+        QVERIFY(!compose->canSend());
+        QVERIFY(compose->validationText().startsWith(u"invalid JSON"_s));
+        compose->setMessage(u"{\"text\": \"hi exo3\"}"_s, true);
+        QVERIFY(compose->canSend());
+        compose->setMessageId(u"m1"_s);
+        auto *send = compose->findChild<QPushButton *>(u"composeSend"_s);
+        QVERIFY(send && send->isEnabled());
+        QTest::mouseClick(send, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(compose->resultText(), u"delivered 1"_s, 10000);
+        QCOMPARE(console.models.sendHistory().rowCount(), 1);
+
+        const auto received = AdminClusterFixture::awaitMessage(bayeux, clientId, AdminClusterFixture::Channel);
+        QVERIFY(received);
+        QCOMPARE(received->value(u"data"_s).toObject().value(u"text"_s).toString(), u"hi exo3"_s);
+        QCOMPARE(received->value(u"id"_s).toString(), u"m1"_s);
+
+        // Stats feed the load chart; the window paints (load bars, chart) without trouble.
+        QTRY_VERIFY_WITH_TIMEOUT(!console.models.loadHistory().nodeIds().isEmpty(), 10000);
+        window.tabs()->setCurrentIndex(0);
+        QVERIFY(!window.grab().isNull());
+    }
+
+    // Selection survives live updates: events change rows in place, never reset the model.
+    void selectionSurvivesEvents()
+    {
+        Console console;
+        MainWindow &window = console.window;
+        window.show();
+        console.client.connectToCluster(f.url(), AdminClusterFixture::AdminToken);
+        RawHttpClient a(f.node.port);
+        RawHttpClient b(f.node.port);
+        QVERIFY(!f.node.session(a, u"alice"_s, AdminClusterFixture::Channel).isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(window.usersView()->model()->rowCount(), 1, 10000);
+        window.usersView()->selectRow(0);
+        QSignalSpy resets(&console.models.users(), &QAbstractItemModel::modelReset);
+        QVERIFY(!f.node.session(b, u"bob"_s, AdminClusterFixture::Channel).isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(window.usersView()->model()->rowCount(), 2, 10000);
+        const QModelIndexList selected = window.usersView()->selectionModel()->selectedRows();
+        QCOMPARE(selected.size(), 1);
+        QCOMPARE(selected.at(0).data(KeyRole).toString(), u"alice"_s);
+        QCOMPARE(resets.size(), 0);
+    }
+
+    void refusedTokenIsShown()
+    {
+        Console console;
+        console.window.show();
+        console.client.connectToCluster(f.url(), u"not-the-token"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(console.window.statusText().contains(u"refused the admin token"_s), 10000);
+        QVERIFY(console.window.bannerText().contains(u"refused the admin token"_s));
+        // The connect dialog comes back, prefilled, with the reason.
+        QTRY_VERIFY(console.window.connectDialog() && console.window.connectDialog()->isVisible());
+        QCOMPARE(console.window.connectDialog()->url(), f.url());
+        QCOMPARE(console.window.nodesView()->model()->rowCount(), 0);
+    }
+
+    void unreachableIsShown()
+    {
+        const QUrl url = f.url();
+        f.stop();
+        Console console;
+        console.client.setBackoff(200, 200);
+        console.window.show();
+        console.client.connectToCluster(url, AdminClusterFixture::AdminToken);
+        QTRY_VERIFY_WITH_TIMEOUT(console.window.statusText().contains(u"unreachable"_s), 10000);
+        QVERIFY(console.window.bannerText().contains(u"reconnecting in"_s));
+    }
+};
+
+QTEST_MAIN(tst_MainWindow)
+#include "tst_mainwindow.moc"
