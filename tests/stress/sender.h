@@ -1,0 +1,61 @@
+#pragma once
+
+#include <QByteArray>
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QQueue>
+#include <QString>
+#include <QUrl>
+
+#include <chrono>
+#include <functional>
+
+// One call of the delivery API (SPEC §2).
+struct SendRequest
+{
+    bool broadcast = false;
+    QString channel;
+    QString exoId; // private messages only
+    QString message;
+    QString id;
+};
+
+// Posts delivery-API calls through one QNetworkAccessManager, at most `maxInFlight` at a time (the
+// rest wait here, so that "issued" means "handed to the network", which is where latency starts).
+class Sender final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Sender)
+public:
+    // HTTP status of the answer; 0 when there was none (refused, timed out, ...).
+    using Done = std::function<void(int status)>;
+    using Issued = std::function<void()>;
+
+    Sender(QUrl baseUrl, QByteArray apiKey, int maxInFlight, std::chrono::milliseconds requestTimeout,
+        QObject *parent = nullptr);
+
+    static QByteArray body(const SendRequest &request);
+    QUrl urlFor(const SendRequest &request) const;
+
+    void send(const SendRequest &request, Issued issued, Done done);
+    int pending() const { return int(m_queue.size()) + m_inFlight; }
+    qint64 requests() const { return m_requests; }
+
+private:
+    struct Queued
+    {
+        SendRequest request;
+        Issued issued;
+        Done done;
+    };
+    void pump();
+
+    QNetworkAccessManager m_network;
+    QUrl m_baseUrl;
+    QByteArray m_apiKey;
+    int m_maxInFlight;
+    std::chrono::milliseconds m_requestTimeout;
+    QQueue<Queued> m_queue;
+    int m_inFlight = 0;
+    qint64 m_requests = 0;
+};

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+// Latency figures in milliseconds; nearest-rank percentiles (the value below which p% of the samples
+// lie, always one of the samples).
+struct LatencySummary
+{
+    qint64 samples = 0;
+    double minMs = 0;
+    double p50Ms = 0;
+    double p90Ms = 0;
+    double p99Ms = 0;
+    double maxMs = 0;
+};
+
+struct HistogramBucket
+{
+    std::optional<double> upToMs; // exclusive upper bound; none for the last, open bucket
+    qint64 count = 0;
+};
+
+// The outcome of one run: counts, latency statistics, and their text and JSON forms.
+struct StressReport
+{
+    int clients = 0;
+    int clientsConnected = 0;
+    qint64 expected = 0;
+    qint64 totalReceived = 0;
+    qint64 delivered = 0;
+    qint64 lost = 0;
+    qint64 duplicated = 0;
+    qint64 redelivered = 0;
+    qint64 wrong = 0;
+    qint64 sendRequests = 0;
+    qint64 sendErrors = 0;
+    qint64 sendRetries = 0;
+    qint64 resent = 0;
+    bool failover = false;
+    QString transport;
+    QList<qint64> latenciesUs;
+    double cpuSeconds = 0;
+    double durationSeconds = 0;
+    QStringList errors; // what went wrong besides the counts (a node that would not start, ...)
+
+    // Every expected message arrived exactly once and intact.
+    bool passed() const;
+    std::optional<double> cpuMicrosPerDelivery() const;
+    QString toText() const;
+    QJsonObject toJson() const;
+
+    // Nearest rank: the smallest sample with at least p% of the samples at or below it. `sortedUs`
+    // must be sorted ascending and non-empty.
+    static qint64 percentile(const QList<qint64> &sortedUs, double p);
+    static LatencySummary summarize(QList<qint64> latenciesUs);
+    static QList<HistogramBucket> histogram(const QList<qint64> &latenciesUs);
+};

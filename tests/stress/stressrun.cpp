@@ -1,0 +1,455 @@
+#include "stressrun.h"
+
+#include "nodelauncher.h"
+
+#include <QLoggingCategory>
+
+#include <sys/resource.h>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+Q_LOGGING_CATEGORY(lcStress, "cometd.stress")
+
+namespace {
+
+constexpr int SendersInFlight = 6; // QNetworkAccessManager's connections per host
+constexpr auto SendRequestTimeout = 10s;
+constexpr auto StopGrace = 10s; // clients' disconnect + releasecometd, then the node's SIGTERM
+constexpr auto TickInterval = 200ms;
+constexpr int ClientsPerTurnWithoutPause = 100;
+constexpr int MaxBackoffMs = 2000;
+constexpr int FirstBackoffMs = 100;
+constexpr int HttpOk = 200;
+
+double processCpuSeconds()
+{
+    rusage usage {};
+    if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+    const auto seconds = [](const timeval &t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+QString transportName(Cometd::ClientTransport transport)
+{
+    return transport == Cometd::ClientTransport::WebSocket ? u"websocket"_s : u"long-polling"_s;
+}
+
+} // namespace
+
+StressRun::StressRun(StressOptions options, ProgressBar *progress, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_progress(progress)
+    , m_ledger(m_options.failover)
+{
+    m_clock.start();
+    m_report.clients = m_options.config.clients;
+    m_report.failover = m_options.failover;
+    m_report.transport = transportName(m_options.transport);
+    m_phaseDeadline.setSingleShot(true);
+    connect(&m_pacer, &QTimer::timeout, this, [this] {
+        if (m_phase == Phase::Connecting)
+            startNextClients();
+        else if (m_phase == Phase::Sending)
+            sendStep();
+    });
+    connect(&m_phaseDeadline, &QTimer::timeout, this, [this] {
+        switch (m_phase) {
+        case Phase::Connecting:
+            m_report.errors << u"%1 of %2 clients connected within %3 s"_s.arg(connectedCount())
+                                   .arg(m_clients.size())
+                                   .arg(m_options.timeout.count());
+            startSending();
+            break;
+        case Phase::Sending:
+            m_report.errors << u"%1 sends still unanswered %2 s after the last was queued"_s.arg(m_outstandingSends)
+                                   .arg(m_options.timeout.count());
+            startWaiting();
+            break;
+        case Phase::Waiting:
+            stopEverything();
+            break;
+        case Phase::Stopping:
+            m_report.errors << u"not every client confirmed its disconnect and release in time"_s;
+            for (auto &state : m_clients)
+                state.stopped = true;
+            maybeFinish();
+            break;
+        default:
+            break;
+        }
+    });
+    connect(&m_tick, &QTimer::timeout, this, [this] {
+        if (m_progress) m_progress->update(snapshot());
+        if (m_options.failover && m_phase == Phase::Waiting) resendMissing();
+        if (m_phase == Phase::Waiting && m_failedClients > 0 && onlyFailedClientsMissing()) stopEverything();
+    });
+}
+
+StressRun::~StressRun() = default;
+
+qint64 StressRun::nowUs() const
+{
+    return m_clock.nsecsElapsed() / 1000;
+}
+
+ProgressSnapshot StressRun::snapshot() const
+{
+    static const QString names[]
+        = { u"starting"_s, u"connecting"_s, u"sending"_s, u"waiting"_s, u"stopping"_s, u"done"_s };
+    return ProgressSnapshot { names[int(m_phase)], connectedCount(), m_options.config.clients, m_ledger.delivered(),
+        m_ledger.expected() };
+}
+
+void StressRun::enterPhase(Phase phase)
+{
+    m_phase = phase;
+    if (m_progress && phase != Phase::Done) m_progress->phase(snapshot());
+}
+
+void StressRun::start()
+{
+    const StressConfig &config = m_options.config;
+    // Everything expected is known before the first client exists, so that a run that fails early
+    // still reports what it lost.
+    for (int repeat = 0; repeat < config.repeat; ++repeat) {
+        for (const StressMessage &message : config.messages) {
+            const QString id = DeliveryLedger::wireId(message.id, repeat);
+            for (int client = 0; client < config.clients; ++client) {
+                if (message.broadcast) {
+                    m_ledger.expect(client, config.channels.first(), id, message.text);
+                } else {
+                    for (const QString &channel : config.channels)
+                        m_ledger.expect(client, channel, id, message.text);
+                }
+            }
+        }
+    }
+    m_tick.start(TickInterval);
+    enterPhase(Phase::Starting);
+
+    if (!config.containerStart) {
+        connectClients(config.baseUrl);
+        return;
+    }
+    m_launcher = new NodeLauncher(this);
+    connect(m_launcher, &NodeLauncher::listening, this, [this](const QUrl &url) {
+        m_nodeStopped = false;
+        // The started node is the cluster: the base URL keeps its path but points at the node.
+        QUrl base = m_options.config.baseUrl;
+        base.setScheme(url.scheme());
+        base.setHost(url.host());
+        base.setPort(url.port());
+        connectClients(base);
+    });
+    connect(m_launcher, &NodeLauncher::failed, this, [this](const QString &reason) {
+        if (m_phase == Phase::Starting) {
+            fail(u"cometd-node: "_s + reason);
+            return;
+        }
+        m_nodeStopped = true;
+        m_report.errors << u"cometd-node: "_s + reason;
+        if (m_phase == Phase::Stopping) maybeFinish();
+    });
+    connect(m_launcher, &NodeLauncher::stopped, this, [this] {
+        m_nodeStopped = true;
+        maybeFinish();
+    });
+    QStringList arguments { u"--listen"_s, u"127.0.0.1:%1"_s.arg(config.containerPort) };
+    if (!config.containerHome.isEmpty()) arguments << u"--config"_s << config.containerHome;
+    if (!m_options.eventLoop.isEmpty()) arguments << u"--event-loop"_s << m_options.eventLoop;
+    m_launcher->start(m_options.nodeBinary, arguments, m_options.timeout);
+}
+
+void StressRun::abort(const QString &reason)
+{
+    if (m_phase == Phase::Stopping || m_phase == Phase::Done) return;
+    m_report.errors << reason;
+    stopEverything();
+}
+
+void StressRun::fail(const QString &error)
+{
+    m_report.errors << error;
+    stopEverything();
+}
+
+void StressRun::connectClients(const QUrl &baseUrl)
+{
+    const StressConfig &config = m_options.config;
+    m_sender = new Sender(baseUrl, m_options.apiKey, SendersInFlight, SendRequestTimeout, this);
+    m_clients.resize(size_t(config.clients));
+    for (int index = 0; index < config.clients; ++index) {
+        Cometd::ClientOptions options;
+        options.baseUrl = baseUrl;
+        options.user = u"exo"_s + QString::number(index);
+        options.transport = m_options.transport;
+        options.channels = config.channels;
+        options.ack = m_options.failover;
+        options.failover = m_options.failover;
+        options.apiKey = m_options.apiKey;
+        if (m_options.failover) options.maxBackoff = 1000ms; // come back soon after the balancer moved us
+        auto *client = new Cometd::BayeuxClient(std::move(options), this);
+        m_clients[size_t(index)].client = client;
+        connect(client, &Cometd::BayeuxClient::ready, this, [this, index] {
+            ClientState &state = m_clients[size_t(index)];
+            ++state.readyCount;
+            if (m_progress) m_progress->update(snapshot());
+            maybeFinishConnecting();
+        });
+        connect(client, &Cometd::BayeuxClient::messageReceived, this,
+            [this, index](const Cometd::ClientMessage &message) { onMessage(index, message); });
+        connect(client, &Cometd::BayeuxClient::errorOccurred, this, [this, index](const QString &error) {
+            qCDebug(lcStress) << "exo" << index << error;
+            m_clients[size_t(index)].lastError = error;
+        });
+        connect(client, &Cometd::BayeuxClient::stateChanged, this, [this, index](Cometd::BayeuxClient::State state) {
+            if (state != Cometd::BayeuxClient::State::Failed) return;
+            // Gave up for good (token refused, reconnect "none"): no reason to wait for it.
+            if (m_failedClients++ == 0) m_firstFailedClient = index;
+            maybeFinishConnecting();
+        });
+        connect(client, &Cometd::BayeuxClient::stopped, this, [this, index] {
+            m_clients[size_t(index)].stopped = true;
+            maybeFinish();
+        });
+    }
+    enterPhase(Phase::Connecting);
+    startNextClients();
+    if (m_nextClient < config.clients) m_pacer.start(config.sleepConnectionMs);
+}
+
+void StressRun::startNextClients()
+{
+    const int batch = m_options.config.sleepConnectionMs > 0 ? 1 : ClientsPerTurnWithoutPause;
+    for (int i = 0; i < batch && m_nextClient < int(m_clients.size()); ++i)
+        m_clients[size_t(m_nextClient++)].client->start();
+    if (m_nextClient < int(m_clients.size())) return;
+    m_pacer.stop();
+    // Bounded from the last client's start: the connect phase cannot hang on a client that never
+    // becomes ready.
+    m_phaseDeadline.start(m_options.timeout);
+    maybeFinishConnecting();
+}
+
+void StressRun::maybeFinishConnecting()
+{
+    if (m_phase != Phase::Connecting || m_nextClient < int(m_clients.size())) return;
+    const bool settled = std::all_of(m_clients.begin(), m_clients.end(), [](const ClientState &state) {
+        return state.readyCount > 0 || state.client->state() == Cometd::BayeuxClient::State::Failed;
+    });
+    if (settled) startSending();
+}
+
+int StressRun::connectedCount() const
+{
+    return int(std::count_if(m_clients.begin(), m_clients.end(), [](const auto &s) { return s.readyCount > 0; }));
+}
+
+void StressRun::onMessage(int client, const Cometd::ClientMessage &message)
+{
+    const auto outcome = m_ledger.record(client, message.channel, message.id, message.data, nowUs());
+    if (outcome == DeliveryLedger::Outcome::Wrong)
+        qCDebug(lcStress) << "unexpected message for exo" << client << message.channel << message.id;
+    if (m_progress) m_progress->update(snapshot());
+    if (m_phase == Phase::Waiting) checkWaiting();
+}
+
+void StressRun::startSending()
+{
+    m_phaseDeadline.stop();
+    m_report.clientsConnected = connectedCount();
+    enterPhase(Phase::Sending);
+    for (int repeat = 0; repeat < m_options.config.repeat; ++repeat) {
+        for (int message = 0; message < m_options.config.messages.size(); ++message)
+            m_steps.append(Step { repeat, message });
+    }
+    sendStep();
+    if (m_nextStep < m_steps.size()) m_pacer.start(m_options.config.sleepSendingMs);
+}
+
+void StressRun::sendStep()
+{
+    if (m_nextStep >= m_steps.size()) return;
+    const Step step = m_steps.at(m_nextStep++);
+    const StressMessage &message = m_options.config.messages.at(step.message);
+    const QString id = DeliveryLedger::wireId(message.id, step.repeat);
+    if (message.broadcast) {
+        sendBroadcast(id, message.text);
+    } else {
+        for (int client = 0; client < int(m_clients.size()); ++client) {
+            for (const QString &channel : m_options.config.channels)
+                sendPrivate(client, channel, id, message.text);
+        }
+    }
+    if (m_nextStep >= m_steps.size()) {
+        m_pacer.stop();
+        // Every send has its own timeout, but thousands queued behind a stalled node could still add
+        // up: the phase as a whole is bounded too.
+        m_phaseDeadline.start(m_options.timeout);
+        maybeFinishSending();
+    }
+}
+
+void StressRun::sendPrivate(int client, const QString &channel, const QString &id, const QString &text)
+{
+    const SendRequest request { false, channel, u"exo"_s + QString::number(client), text, id };
+    dispatch(request, { DeliveryLedger::Key { client, channel, id } }, nowUs(), 0);
+}
+
+void StressRun::sendBroadcast(const QString &id, const QString &text)
+{
+    const QString &channel = m_options.config.channels.first();
+    QList<DeliveryLedger::Key> targets;
+    targets.reserve(qsizetype(m_clients.size()));
+    for (int client = 0; client < int(m_clients.size()); ++client)
+        targets.append(DeliveryLedger::Key { client, channel, id });
+    dispatch(SendRequest { true, channel, {}, text, id }, targets, nowUs(), 0);
+}
+
+void StressRun::dispatch(
+    const SendRequest &request, const QList<DeliveryLedger::Key> &targets, qint64 firstAttemptUs, int attempt)
+{
+    ++m_outstandingSends;
+    for (const auto &target : targets)
+        m_pendingTargets.insert(DeliveryLedger::keyString(target));
+    const auto issued = [this, targets] {
+        const qint64 at = nowUs();
+        for (const auto &target : targets)
+            m_ledger.markSent(target.client, target.channel, target.id, at);
+    };
+    const auto done = [this, request, targets, firstAttemptUs, attempt](int status) {
+        --m_outstandingSends;
+        if (status != HttpOk) {
+            ++m_report.sendErrors;
+            qCDebug(lcStress) << "send" << request.id << request.exoId << "answered" << status;
+            const bool inTime = nowUs() - firstAttemptUs < qint64(m_options.timeout.count()) * 1000000;
+            if (m_options.failover && isRetriable(status) && inTime && m_phase != Phase::Stopping
+                && m_phase != Phase::Done) {
+                ++m_report.sendRetries;
+                ++m_outstandingSends; // still outstanding while it waits for its retry
+                const int backoff = std::min(MaxBackoffMs, FirstBackoffMs << std::min(attempt, 5));
+                QTimer::singleShot(backoff, this, [this, request, targets, firstAttemptUs, attempt] {
+                    --m_outstandingSends;
+                    if (m_phase == Phase::Stopping || m_phase == Phase::Done) return;
+                    dispatch(request, targets, firstAttemptUs, attempt + 1);
+                });
+                return;
+            }
+        }
+        for (const auto &target : targets)
+            m_pendingTargets.remove(DeliveryLedger::keyString(target));
+        maybeFinishSending();
+        if (m_phase == Phase::Waiting) checkWaiting();
+    };
+    m_sender->send(request, issued, done);
+}
+
+bool StressRun::isRetriable(int status) const
+{
+    // No answer, user not (yet) back in the cluster, or its node unreachable behind the balancer.
+    return status == 0 || status == 404 || status == 502 || status == 503 || status == 504;
+}
+
+void StressRun::maybeFinishSending()
+{
+    if (m_phase == Phase::Sending && m_nextStep >= m_steps.size() && m_outstandingSends == 0) startWaiting();
+}
+
+void StressRun::startWaiting()
+{
+    enterPhase(Phase::Waiting);
+    m_phaseDeadline.start(m_options.timeout);
+    checkWaiting();
+}
+
+void StressRun::checkWaiting()
+{
+    // Sends still outstanding then are only redundant retries or re-sends: no reason to wait for them.
+    if (m_ledger.complete()) stopEverything();
+}
+
+bool StressRun::onlyFailedClientsMissing() const
+{
+    // A client that gave up for good will not receive anything more: do not wait out the timeout.
+    qint64 unreachable = 0;
+    for (int index = 0; index < int(m_clients.size()); ++index) {
+        if (m_clients[size_t(index)].client->state() == Cometd::BayeuxClient::State::Failed)
+            unreachable += m_ledger.missing(index).size();
+    }
+    return m_ledger.delivered() + unreachable >= m_ledger.expected();
+}
+
+void StressRun::resendMissing()
+{
+    // A client that came back (failover) after a message was accepted for its old session lost
+    // that message with the old node: send what it is missing again, once per comeback.
+    for (int index = 0; index < int(m_clients.size()); ++index) {
+        ClientState &state = m_clients[size_t(index)];
+        if (state.readyCount <= state.resentAtReadyCount
+            || state.client->state() != Cometd::BayeuxClient::State::Connected)
+            continue;
+        state.resentAtReadyCount = state.readyCount;
+        for (const auto &key : m_ledger.missing(index)) {
+            if (m_pendingTargets.contains(DeliveryLedger::keyString(key))) continue;
+            ++m_report.resent;
+            const SendRequest request { false, key.channel, u"exo"_s + QString::number(index),
+                m_ledger.expectedText(key), key.id };
+            dispatch(request, { key }, nowUs(), 0);
+        }
+    }
+}
+
+void StressRun::stopEverything()
+{
+    if (m_phase == Phase::Stopping || m_phase == Phase::Done) return;
+    if (m_phase == Phase::Connecting || m_phase == Phase::Starting) m_report.clientsConnected = connectedCount();
+    m_pacer.stop();
+    enterPhase(Phase::Stopping);
+    m_phaseDeadline.start(StopGrace);
+    for (auto &state : m_clients) {
+        if (!state.client || state.stopped) {
+            state.stopped = true;
+            continue;
+        }
+        state.client->stop(true);
+    }
+    maybeFinish();
+}
+
+void StressRun::maybeFinish()
+{
+    if (m_phase != Phase::Stopping) return;
+    const bool clientsDone = std::all_of(m_clients.begin(), m_clients.end(), [](const auto &s) { return s.stopped; });
+    if (!clientsDone) return;
+    if (m_launcher && m_launcher->isRunning() && !m_nodeStopped) {
+        if (!m_stoppingNode) {
+            m_stoppingNode = true;
+            m_phaseDeadline.stop(); // the launcher bounds the node's exit itself
+            m_launcher->stop(StopGrace);
+        }
+        return;
+    }
+    m_phaseDeadline.stop();
+    m_tick.stop();
+    m_phase = Phase::Done;
+
+    if (m_failedClients > 0)
+        m_report.errors << u"%1 clients gave up (first: exo%2: %3)"_s.arg(m_failedClients)
+                               .arg(m_firstFailedClient)
+                               .arg(m_clients[size_t(m_firstFailedClient)].lastError);
+    m_report.expected = m_ledger.expected();
+    m_report.totalReceived = m_ledger.received();
+    m_report.delivered = m_ledger.delivered();
+    m_report.lost = m_ledger.lost();
+    m_report.duplicated = m_ledger.duplicated();
+    m_report.redelivered = m_ledger.redelivered();
+    m_report.wrong = m_ledger.wrong();
+    m_report.sendRequests = m_sender ? m_sender->requests() : 0;
+    m_report.latenciesUs = m_ledger.latenciesUs();
+    m_report.cpuSeconds = processCpuSeconds();
+    m_report.durationSeconds = double(m_clock.elapsed()) / 1000.0;
+    if (m_progress) m_progress->finish();
+    emit finished(m_report);
+}

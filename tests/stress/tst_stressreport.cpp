@@ -1,0 +1,293 @@
+// DeliveryLedger (what was expected, what arrived), StressReport's statistics and forms, and the
+// small pure helpers of the run: the progress line, the node's "listening on" line, the send body.
+#include "deliveryledger.h"
+#include "nodelauncher.h"
+#include "progressbar.h"
+#include "sender.h"
+#include "stressnames.h"
+#include "stressreport.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+namespace Json = StressNames::Json;
+
+namespace {
+const QString Channel = u"/eXo/comedt/test"_s;
+const QString Other = u"/other"_s;
+} // namespace
+
+class tst_StressReport : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void wireIds()
+    {
+        QCOMPARE(DeliveryLedger::wireId(u"1"_s, 0), u"1-r0"_s);
+        QCOMPARE(DeliveryLedger::wireId(u"hello-r1"_s, 12), u"hello-r1-r12"_s);
+    }
+
+    void ledgerCounts()
+    {
+        DeliveryLedger ledger;
+        QVERIFY(ledger.expect(0, Channel, u"1-r0"_s, u"hello"_s));
+        QVERIFY(ledger.expect(1, Channel, u"1-r0"_s, u"hello"_s));
+        QVERIFY(ledger.expect(0, Other, u"1-r0"_s, u"hello"_s)); // same id, other channel: distinct
+        QVERIFY(ledger.expect(0, Channel, u"2-r0"_s, u"hello!!!"_s));
+        QVERIFY(!ledger.expect(0, Channel, u"2-r0"_s, u"hello!!!"_s));
+        QCOMPARE(ledger.expected(), 4);
+        QCOMPARE(ledger.lost(), 4);
+        QVERIFY(!ledger.complete());
+
+        ledger.markSent(0, Channel, u"1-r0"_s, 1000);
+        ledger.markSent(0, Channel, u"1-r0"_s, 5000); // a retry keeps the first send time
+        using O = DeliveryLedger::Outcome;
+        QCOMPARE(ledger.record(0, Channel, u"1-r0"_s, u"hello"_s, 3500), O::Delivered);
+        QCOMPARE(ledger.latenciesUs(), QList<qint64> { 2500 });
+        QCOMPARE(ledger.record(0, Channel, u"1-r0"_s, u"hello"_s, 4000), O::Duplicate);
+        QCOMPARE(ledger.record(1, Channel, u"1-r0"_s, u"hallo"_s, 4000), O::Wrong); // text differs
+        QCOMPARE(ledger.record(1, Channel, u"1-r0"_s, QJsonValue(42), 4000), O::Wrong); // not a string
+        QCOMPARE(ledger.record(1, Channel, u"9-r0"_s, u"hello"_s, 4000), O::Wrong); // unknown id
+        QCOMPARE(ledger.record(2, Channel, u"1-r0"_s, u"hello"_s, 4000), O::Wrong); // not this client's
+        QCOMPARE(ledger.record(1, Other, u"1-r0"_s, u"hello"_s, 4000), O::Wrong); // not on that channel
+        QCOMPARE(ledger.record(1, Channel, u"1-r0"_s, u"hello"_s, 4000), O::Delivered); // never marked sent
+
+        QCOMPARE(ledger.received(), 8);
+        QCOMPARE(ledger.delivered(), 2);
+        QCOMPARE(ledger.duplicated(), 1);
+        QCOMPARE(ledger.redelivered(), 0);
+        QCOMPARE(ledger.wrong(), 5);
+        QCOMPARE(ledger.lost(), 2);
+        QCOMPARE(ledger.latenciesUs().size(), 1); // no send time, no latency sample
+
+        const QList<DeliveryLedger::Key> missing = ledger.missing(0);
+        QCOMPARE(missing.size(), 2);
+        QCOMPARE(missing.at(0), (DeliveryLedger::Key { 0, Other, u"1-r0"_s }));
+        QCOMPARE(missing.at(1), (DeliveryLedger::Key { 0, Channel, u"2-r0"_s }));
+        QCOMPARE(ledger.expectedText(missing.at(1)), u"hello!!!"_s);
+        QVERIFY(ledger.missing(1).isEmpty());
+
+        QCOMPARE(ledger.record(0, Other, u"1-r0"_s, u"hello"_s, 1), O::Delivered);
+        QCOMPARE(ledger.record(0, Channel, u"2-r0"_s, u"hello!!!"_s, 1), O::Delivered);
+        QVERIFY(ledger.complete());
+    }
+
+    void ledgerToleratesDuplicatesInFailover()
+    {
+        DeliveryLedger ledger(true);
+        ledger.expect(0, Channel, u"1-r0"_s, u"x"_s);
+        QCOMPARE(ledger.record(0, Channel, u"1-r0"_s, u"x"_s, 0), DeliveryLedger::Outcome::Delivered);
+        QCOMPARE(ledger.record(0, Channel, u"1-r0"_s, u"x"_s, 0), DeliveryLedger::Outcome::Duplicate);
+        QCOMPARE(ledger.duplicated(), 0);
+        QCOMPARE(ledger.redelivered(), 1);
+    }
+
+    void percentile_data()
+    {
+        QTest::addColumn<QList<qint64>>("sorted");
+        QTest::addColumn<double>("p");
+        QTest::addColumn<qint64>("expected");
+
+        QTest::addRow("one sample p50") << QList<qint64> { 7 } << 50.0 << qint64(7);
+        QTest::addRow("one sample p99") << QList<qint64> { 7 } << 99.0 << qint64(7);
+        QTest::addRow("two samples p50 is the lower") << QList<qint64> { 1, 2 } << 50.0 << qint64(1);
+        QTest::addRow("two samples p51 is the upper") << QList<qint64> { 1, 2 } << 51.0 << qint64(2);
+        QList<qint64> hundred;
+        for (qint64 i = 1; i <= 100; ++i)
+            hundred.append(i * 10);
+        QTest::addRow("1..100 p50") << hundred << 50.0 << qint64(500);
+        QTest::addRow("1..100 p90") << hundred << 90.0 << qint64(900);
+        QTest::addRow("1..100 p99") << hundred << 99.0 << qint64(990);
+        QTest::addRow("1..100 p100") << hundred << 100.0 << qint64(1000);
+        QTest::addRow("1..100 p0 is the minimum") << hundred << 0.0 << qint64(10);
+        QTest::addRow("ten samples p99 is the max") << hundred.mid(0, 10) << 99.0 << qint64(100);
+    }
+
+    void percentile()
+    {
+        QFETCH(QList<qint64>, sorted);
+        QFETCH(double, p);
+        QFETCH(qint64, expected);
+        QCOMPARE(StressReport::percentile(sorted, p), expected);
+    }
+
+    void summarizeSortsAndConverts()
+    {
+        const LatencySummary summary = StressReport::summarize({ 3000, 1000, 2000, 500, 4000 });
+        QCOMPARE(summary.samples, 5);
+        QCOMPARE(summary.minMs, 0.5);
+        QCOMPARE(summary.p50Ms, 2.0);
+        QCOMPARE(summary.p90Ms, 4.0);
+        QCOMPARE(summary.maxMs, 4.0);
+        QCOMPARE(StressReport::summarize({}).samples, 0);
+    }
+
+    void histogramBuckets()
+    {
+        // 0.5 ms and 0.999 ms < 1; 1 ms < 2; 4.9 ms < 5; 12 s open bucket
+        const auto buckets = StressReport::histogram({ 500, 999, 1000, 4900, 12000000 });
+        QCOMPARE(buckets.first().upToMs, 1.0);
+        QCOMPARE(buckets.at(0).count, 2);
+        QCOMPARE(buckets.at(1).count, 1);
+        QCOMPARE(buckets.at(2).upToMs, 5.0);
+        QCOMPARE(buckets.at(2).count, 1);
+        QVERIFY(!buckets.last().upToMs);
+        QCOMPARE(buckets.last().count, 1);
+        qint64 total = 0;
+        for (const auto &bucket : buckets)
+            total += bucket.count;
+        QCOMPARE(total, 5);
+    }
+
+    void passed_data()
+    {
+        QTest::addColumn<qint64>("lost");
+        QTest::addColumn<qint64>("duplicated");
+        QTest::addColumn<qint64>("wrong");
+        QTest::addColumn<qint64>("redelivered");
+        QTest::addColumn<bool>("passed");
+        QTest::addRow("all delivered") << qint64(0) << qint64(0) << qint64(0) << qint64(0) << true;
+        QTest::addRow("one lost") << qint64(1) << qint64(0) << qint64(0) << qint64(0) << false;
+        QTest::addRow("one duplicated") << qint64(0) << qint64(1) << qint64(0) << qint64(0) << false;
+        QTest::addRow("one wrong") << qint64(0) << qint64(0) << qint64(1) << qint64(0) << false;
+        QTest::addRow("redelivered is tolerated") << qint64(0) << qint64(0) << qint64(0) << qint64(3) << true;
+    }
+
+    void passed()
+    {
+        QFETCH(qint64, lost);
+        QFETCH(qint64, duplicated);
+        QFETCH(qint64, wrong);
+        QFETCH(qint64, redelivered);
+        QFETCH(bool, passed);
+        StressReport report;
+        report.expected = 10;
+        report.delivered = 10 - lost;
+        report.lost = lost;
+        report.duplicated = duplicated;
+        report.wrong = wrong;
+        report.redelivered = redelivered;
+        QCOMPARE(report.passed(), passed);
+        QCOMPARE(report.toJson().value(Json::Passed).toBool(), passed);
+        QCOMPARE(report.toText().endsWith(passed ? u"result: PASS"_s : u"result: FAIL"_s), true);
+    }
+
+    void nothingExpectedDoesNotPass()
+    {
+        StressReport report;
+        QVERIFY(!report.passed());
+    }
+
+    void textAndJson()
+    {
+        StressReport report;
+        report.clients = 12;
+        report.clientsConnected = 12;
+        report.expected = 24;
+        report.totalReceived = 25;
+        report.delivered = 24;
+        report.duplicated = 1;
+        report.sendRequests = 13;
+        report.sendErrors = 2;
+        report.transport = u"long-polling"_s;
+        report.latenciesUs = { 1500, 2500, 900 };
+        report.cpuSeconds = 0.5;
+        report.errors = { u"something odd"_s };
+
+        const QString text = report.toText();
+        QVERIFY2(text.contains(u"clients connected: 12 of 12"_s), qPrintable(text));
+        QVERIFY(text.contains(u"total received: 25"_s));
+        QVERIFY(text.contains(u"messages expected: 24, delivered: 24, lost: 0, duplicated: 1, wrong: 0"_s));
+        QVERIFY(text.contains(u"send errors: 2"_s));
+        QVERIFY(text.contains(u"latency ms: min 0.90, p50 1.50, p90 2.50, p99 2.50, max 2.50"_s));
+        // One sample each below 1, 2 and 5 ms: three full bars.
+        const QString bar(40, u'#');
+        QVERIFY2(text.contains(u"    < 1 ms | "_s + bar + u" 1\n"_s), qPrintable(text));
+        QVERIFY(text.contains(u"    < 2 ms | "_s + bar + u" 1\n"_s));
+        QVERIFY(text.contains(u"    < 5 ms | "_s + bar + u" 1\n"_s));
+        QVERIFY(!text.contains(u"< 10 ms |"_s)); // empty buckets after the last sample are left out
+        QVERIFY(text.contains(u"20000.0 us per received delivery"_s));
+        QVERIFY(text.contains(u"error: something odd"_s));
+
+        // The JSON survives a round trip and carries every figure.
+        const QJsonObject json = QJsonDocument::fromJson(QJsonDocument(report.toJson()).toJson()).object();
+        QCOMPARE(json.value(Json::Passed).toBool(), false);
+        QCOMPARE(json.value(Json::ClientsConnected).toInt(), 12);
+        QCOMPARE(json.value(Json::Expected).toInt(), 24);
+        QCOMPARE(json.value(Json::TotalReceived).toInt(), 25);
+        QCOMPARE(json.value(Json::Duplicated).toInt(), 1);
+        QCOMPARE(json.value(Json::SendErrors).toInt(), 2);
+        QCOMPARE(json.value(Json::LatencyMs).toObject().value(Json::P50).toDouble(), 1.5);
+        QCOMPARE(json.value(Json::LatencyMs).toObject().value(Json::Min).toDouble(), 0.9);
+        QCOMPARE(json.value(Json::CpuMicrosPerDelivery).toDouble(), 20000.0);
+        const QJsonArray histogram = json.value(Json::Histogram).toArray();
+        qint64 total = 0;
+        for (const auto &bucket : histogram)
+            total += bucket.toObject().value(Json::Count).toInteger();
+        QCOMPARE(total, 3);
+        QVERIFY(histogram.last().toObject().value(Json::UpToMs).isNull());
+        QCOMPARE(json.value(Json::Errors).toArray().size(), 1);
+    }
+
+    void noLatencySamples()
+    {
+        StressReport report;
+        QVERIFY(report.toText().contains(u"latency ms: no samples"_s));
+        QVERIFY(report.toJson().value(Json::LatencyMs).toObject().isEmpty());
+        QVERIFY(report.toJson().value(Json::CpuMicrosPerDelivery).isNull());
+    }
+
+    void progressLine()
+    {
+        const QString connecting = ProgressBar::render({ u"connecting"_s, 5, 10, 0, 20 }, 10);
+        QVERIFY2(connecting.startsWith(u"[#####.....] connecting"_s), qPrintable(connecting));
+        QVERIFY(connecting.contains(u"clients 5/10 delivered 0/20"_s));
+        const QString sending = ProgressBar::render({ u"sending"_s, 10, 10, 15, 20 }, 4);
+        QVERIFY2(sending.startsWith(u"[###.] sending"_s), qPrintable(sending));
+        QVERIFY(ProgressBar::render({ u"waiting"_s, 0, 0, 0, 0 }, 3).startsWith(u"[...]"_s));
+    }
+
+    void listeningLine_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<QString>("url"); // empty: not a listening line
+        QTest::addRow("node") << QByteArray("listening on http://127.0.0.1:8080") << u"http://127.0.0.1:8080"_s;
+        QTest::addRow("trailing slash and CR")
+            << QByteArray("listening on http://127.0.0.1:4711/\r") << u"http://127.0.0.1:4711"_s;
+        QTest::addRow("ipv6") << QByteArray("listening on http://[::1]:9000") << u"http://[::1]:9000"_s;
+        QTest::addRow("other line") << QByteArray("started") << QString();
+        QTest::addRow("no port") << QByteArray("listening on http://127.0.0.1") << QString();
+        QTest::addRow("prefix") << QByteArray("not listening on http://127.0.0.1:1") << QString();
+    }
+
+    void listeningLine()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(QString, url);
+        const auto parsed = NodeLauncher::parseListeningLine(line);
+        QCOMPARE(parsed.has_value(), !url.isEmpty());
+        if (parsed) QCOMPARE(*parsed, QUrl(url));
+    }
+
+    void sendBodies()
+    {
+        const Sender sender(QUrl(u"http://127.0.0.1:1/rest/"_s), {}, 1, std::chrono::seconds(1));
+        const SendRequest privateMessage { false, Channel, u"exo3"_s, u"hello"_s, u"1-r0"_s };
+        const SendRequest broadcast { true, Channel, {}, u"hello!!!"_s, u"2-r0"_s };
+        QCOMPARE(sender.urlFor(privateMessage), QUrl(u"http://127.0.0.1:1/rest/sendprivatemessage/"_s));
+        QCOMPARE(sender.urlFor(broadcast), QUrl(u"http://127.0.0.1:1/rest/sendbroadcastmessage/"_s));
+        const QJsonObject p = QJsonDocument::fromJson(Sender::body(privateMessage)).object();
+        QCOMPARE(p,
+            (QJsonObject { { u"channel"_s, Channel }, { u"exoId"_s, u"exo3"_s }, { u"message"_s, u"hello"_s },
+                { u"id"_s, u"1-r0"_s } }));
+        const QJsonObject b = QJsonDocument::fromJson(Sender::body(broadcast)).object();
+        QCOMPARE(
+            b, (QJsonObject { { u"channel"_s, Channel }, { u"message"_s, u"hello!!!"_s }, { u"id"_s, u"2-r0"_s } }));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_StressReport)
+#include "tst_stressreport.moc"
