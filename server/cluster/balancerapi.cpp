@@ -1,8 +1,8 @@
 #include "balancerapi.h"
 
 #include "clusterauth.h"
-#include "deliverylink.h"
 #include "deliveryrequest.h"
+#include "deliverytransport.h"
 #include "httpresponder.h"
 #include "nodereporter.h"
 #include "reportcodec.h"
@@ -55,6 +55,12 @@ BalancerApi::BalancerApi(
     , m_state(state)
     , m_secret(std::move(secret))
     , m_credentials(std::move(sendCredentials))
+    , m_delivery(std::make_unique<HttpDeliveryTransport>(m_secret, [this] {
+        QSet<QString> urls;
+        for (const Balancer::NodeInfo &node : m_state->nodes())
+            urls.insert(node.url);
+        return urls;
+    }))
 {
     m_clock.start();
     m_expiry.setSingleShot(true);
@@ -210,7 +216,7 @@ void BalancerApi::forward(const Http::Request &request, Http::Responder &&respon
     fanout->isPrivate = isPrivate;
     const Delivery delivery { isPrivate, std::get<Rest::DeliveryRequest>(parsed) };
     for (const QString &url : std::as_const(urls)) {
-        linkTo(url)->send(delivery, [fanout](std::optional<qint64> delivered) {
+        m_delivery->send(url, delivery, [fanout](std::optional<qint64> delivered) {
             if (delivered)
                 fanout->delivered += *delivered;
             else
@@ -224,26 +230,6 @@ void BalancerApi::forward(const Http::Request &request, Http::Responder &&respon
                 fanout->responder.respond(Http::Response::json(deliveredBody(fanout->delivered)));
         });
     }
-}
-
-DeliveryLink *BalancerApi::linkTo(const QString &url)
-{
-    if (DeliveryLink *link = m_links.value(url)) return link;
-    // A node that restarted on another port leaves a link behind: drop those no node uses.
-    QSet<QString> inUse;
-    for (const Balancer::NodeInfo &node : m_state->nodes())
-        inUse.insert(node.url);
-    for (auto it = m_links.begin(); it != m_links.end();) {
-        if (!inUse.contains(it.key()) && it.value()->queued() == 0) {
-            it.value()->deleteLater();
-            it = m_links.erase(it);
-        } else {
-            ++it;
-        }
-    }
-    auto *link = new DeliveryLink(QUrl(url), m_secret, this);
-    m_links.insert(url, link);
-    return link;
 }
 
 void BalancerApi::scheduleExpiry()

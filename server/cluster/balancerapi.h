@@ -6,13 +6,14 @@
 #include "router.h"
 
 #include <QElapsedTimer>
-#include <QHash>
 #include <QObject>
 #include <QTimer>
 
+#include <memory>
+
 namespace Cluster {
 
-class DeliveryLink;
+class DeliveryTransport;
 
 // The balancer's HTTP face (SPEC §2): cometdurl and releasecometd (also under /rest/balancer/), the
 // nodes' reports, and the delivery API forwarded to the nodes that hold the users. Owns the clock
@@ -42,7 +43,6 @@ private:
     void releaseCometd(Http::Responder &responder, const QString &user);
     void report(const Http::Request &request, Http::Responder &responder);
     void forward(const Http::Request &request, Http::Responder &&responder, bool isPrivate);
-    DeliveryLink *linkTo(const QString &nodeUrl);
     void scheduleExpiry();
 
     Balancer::ClusterState *m_state;
@@ -50,7 +50,7 @@ private:
     Rest::Credentials m_credentials;
     QElapsedTimer m_clock;
     QTimer m_expiry;
-    QHash<QString, DeliveryLink *> m_links; // by node URL; children
+    std::unique_ptr<DeliveryTransport> m_delivery;
     ReplayGuard m_replays;
 };
 
