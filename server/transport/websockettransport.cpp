@@ -20,7 +20,10 @@ public:
         : m_socket(socket)
         , m_lastHeard(now)
     { }
-    ~Link() override { m_socket->deleteLater(); }
+    ~Link() override
+    {
+        if (m_socket) m_socket->deleteLater(); // null when the transport deleted it at teardown
+    }
 
     void deliver(const QByteArray &jsonArray) override
     {
