@@ -134,8 +134,8 @@ struct BayeuxEngine::Private
     std::optional<QLatin1StringView> checkCredentialsAgain(const Session *session, const QJsonObject &object) const;
 
     // ---- connects and delivery
-    QJsonObject connectReply(
-        const Session *session, const QJsonValue &id, const QJsonObject &advice, qint64 ackBatch) const;
+    QByteArray connectReply(
+        const Session *session, const QJsonValue &id, const QByteArray &adviceJson, qint64 ackBatch) const;
     void hold(Session *session, Batch &batch, const Batch::Connect &connect);
     void answerHeld(Session *session, Answer answer);
     void dropHeld(Session *session);
@@ -165,6 +165,10 @@ struct BayeuxEngine::Private
     Clock clock;
     QElapsedTimer elapsed;
     ReplyBuilder replies;
+    // The advice of connect replies, serialised once: the options do not change.
+    const QByteArray connectAdviceJson = toCompactJson(replies.connectAdvice());
+    const QByteArray multipleClientsAdviceJson = toCompactJson(replies.multipleClientsAdvice());
+    const QByteArray noReconnectAdviceJson = toCompactJson(ReplyBuilder::noReconnectAdvice());
     QueueStats stats; // before `sessions`: the queues report to it until they are destroyed
     SessionStore sessions;
     ChannelIndex channels;
@@ -329,7 +333,7 @@ void BayeuxEngine::Private::resolveEarlierConnect(Batch &batch)
     const Batch::Connect earlier = *std::exchange(batch.connect, std::nullopt);
     Session *session = sessions.find(earlier.clientId);
     if (session) {
-        batch.replies[earlier.index] = toCompactJson(connectReply(session, earlier.id, replies.connectAdvice(), -1));
+        batch.replies[earlier.index] = connectReply(session, earlier.id, connectAdviceJson, -1);
         scheduleExpiry(session);
     } else {
         batch.replies[earlier.index] = toCompactJson(unknownClient(vanishedConnect(earlier.id)));
@@ -508,8 +512,8 @@ void BayeuxEngine::Private::finishBatch(Batch &batch)
     }
 
     SessionQueue::Delivery delivery = session->queue.takeForDelivery();
-    const QJsonObject advice = multipleClients ? replies.multipleClientsAdvice() : replies.connectAdvice();
-    batch.replies[connect.index] = toCompactJson(connectReply(session, connect.id, advice, delivery.batch));
+    const QByteArray &advice = multipleClients ? multipleClientsAdviceJson : connectAdviceJson;
+    batch.replies[connect.index] = connectReply(session, connect.id, advice, delivery.batch);
     JsonArrayWriter writer;
     for (const QByteArray &reply : std::as_const(batch.replies))
         writer.append(reply);
@@ -520,15 +524,10 @@ void BayeuxEngine::Private::finishBatch(Batch &batch)
 
 // ------------------------------------------------------------------------------ connects, delivery
 
-QJsonObject BayeuxEngine::Private::connectReply(
-    const Session *session, const QJsonValue &id, const QJsonObject &advice, qint64 ackBatch) const
+QByteArray BayeuxEngine::Private::connectReply(
+    const Session *session, const QJsonValue &id, const QByteArray &adviceJson, qint64 ackBatch) const
 {
-    QJsonObject reply = ReplyBuilder::reply(Wire::Channel::Connect, id);
-    reply.insert(Wire::Field::Successful, true);
-    reply.insert(Wire::Field::ClientId, QString::fromLatin1(session->clientId));
-    reply.insert(Wire::Field::Advice, advice);
-    if (ackBatch >= 0) reply.insert(Wire::Field::Ext, QJsonObject { { Wire::Field::Ack, ackBatch } });
-    return reply;
+    return connectReplyJson(adviceJson, session->clientId, id, ackBatch);
 }
 
 void BayeuxEngine::Private::hold(Session *session, Batch &batch, const Batch::Connect &connect)
@@ -578,9 +577,8 @@ void BayeuxEngine::Private::answerHeld(Session *session, Answer answer)
 
     SessionQueue::Delivery delivery;
     if (answer == Answer::Normal) delivery = session->queue.takeForDelivery();
-    const QJsonObject advice
-        = answer == Answer::Disconnected ? ReplyBuilder::noReconnectAdvice() : replies.connectAdvice();
-    const QByteArray reply = toCompactJson(connectReply(session, held.id, advice, delivery.batch));
+    const QByteArray &advice = answer == Answer::Disconnected ? noReconnectAdviceJson : connectAdviceJson;
+    const QByteArray reply = connectReply(session, held.id, advice, delivery.batch);
 
     JsonArrayWriter writer;
     for (qsizetype i = 0; i <= held.replies.size(); ++i) {

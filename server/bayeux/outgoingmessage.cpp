@@ -1,9 +1,10 @@
 #include "outgoingmessage.h"
 
-#include "wire.h"
-
+#include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
+#include <cmath>
 #include <utility>
 
 namespace Bayeux {
@@ -13,13 +14,53 @@ QByteArray toCompactJson(const QJsonObject &object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
+namespace {
+
+// A JSON value as QJsonDocument writes it in compact form. Common ids (short plain strings, whole
+// numbers) are written directly; anything else goes through QJsonDocument.
+void appendJsonValue(QByteArray &out, const QJsonValue &value)
+{
+    if (value.isString()) {
+        const QString text = value.toString();
+        const bool plain = std::all_of(text.cbegin(), text.cend(),
+            [](QChar c) { return c.unicode() >= 0x20 && c.unicode() < 0x7f && c != u'"' && c != u'\\'; });
+        if (plain) {
+            out += '"';
+            out += text.toLatin1();
+            out += '"';
+            return;
+        }
+    } else if (value.isDouble()) {
+        const double d = value.toDouble();
+        if (d == std::floor(d) && std::abs(d) < 1e15) {
+            out += QByteArray::number(qint64(d));
+            return;
+        }
+    }
+    const QByteArray array = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
+    out += QByteArrayView(array).sliced(1, array.size() - 2);
+}
+
+} // namespace
+
 OutgoingMessage OutgoingMessage::make(const QString &channel, const QJsonValue &data, const QJsonValue &id)
 {
-    QJsonObject object { { Wire::Field::Channel, channel }, { Wire::Field::Data, data } };
-    if (!id.isUndefined() && !id.isNull() && !(id.isString() && id.toString().isEmpty()))
-        object.insert(Wire::Field::Id, id);
+    // Written as bytes (keys in QJsonDocument's order), not through a QJsonObject: this runs once
+    // per published message and the object round trip cost several times the rest of the delivery.
     OutgoingMessage message;
-    message.json = toCompactJson(object);
+    QByteArray &json = message.json;
+    json.reserve(channel.size() + 64);
+    json += "{\"channel\":";
+    appendJsonValue(json, QJsonValue(channel));
+    if (!data.isUndefined()) {
+        json += ",\"data\":";
+        appendJsonValue(json, data);
+    }
+    if (!id.isUndefined() && !id.isNull() && !(id.isString() && id.toString().isEmpty())) {
+        json += ",\"id\":";
+        appendJsonValue(json, id);
+    }
+    json += '}';
     message.framed.reserve(message.json.size() + 2);
     message.framed.append('[').append(message.json).append(']');
     return message;
@@ -49,6 +90,29 @@ QByteArray JsonArrayWriter::take()
     m_text.append(']');
     m_count = 0;
     return std::exchange(m_text, QByteArray());
+}
+
+QByteArray connectReplyJson(
+    const QByteArray &adviceJson, const QByteArray &clientId, const QJsonValue &id, qint64 ackBatch)
+{
+    QByteArray out;
+    out.reserve(adviceJson.size() + clientId.size() + 96);
+    out += "{\"advice\":";
+    out += adviceJson;
+    out += ",\"channel\":\"/meta/connect\",\"clientId\":\"";
+    out += clientId;
+    out += '"';
+    if (ackBatch >= 0) {
+        out += ",\"ext\":{\"ack\":";
+        out += QByteArray::number(ackBatch);
+        out += '}';
+    }
+    if (!id.isUndefined()) {
+        out += ",\"id\":";
+        appendJsonValue(out, id);
+    }
+    out += ",\"successful\":true}";
+    return out;
 }
 
 } // namespace Bayeux

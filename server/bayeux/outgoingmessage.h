@@ -37,4 +37,11 @@ private:
 
 QByteArray toCompactJson(const QJsonObject &object);
 
+// The reply to a /meta/connect, written straight as bytes because it is sent once per heartbeat and
+// per long-poll answer: the same text toCompactJson() makes of the equivalent object (keys sorted),
+// at a tenth of the cost. `adviceJson` is the advice already serialised; `clientId` is URL-safe
+// base64; the id is left out when undefined; ext.ack only when ackBatch >= 0.
+QByteArray connectReplyJson(
+    const QByteArray &adviceJson, const QByteArray &clientId, const QJsonValue &id, qint64 ackBatch);
+
 } // namespace Bayeux

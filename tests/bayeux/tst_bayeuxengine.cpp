@@ -883,6 +883,9 @@ void tst_BayeuxEngine::heldConnectReplyText_data()
     QTest::addColumn<bool>("ack");
     QTest::addRow("string id") << QJsonValue(u"42"_s) << false;
     QTest::addRow("numeric id") << QJsonValue(7.5) << false;
+    QTest::addRow("whole numeric id") << QJsonValue(12) << false;
+    QTest::addRow("negative whole id") << QJsonValue(-3) << false;
+    QTest::addRow("non-ASCII id") << QJsonValue(u"\u00e9t\u00e9"_s) << true;
     QTest::addRow("id needing escapes") << QJsonValue(u"a\"b\\c\n\u00e9"_s) << false;
     QTest::addRow("no id") << QJsonValue(QJsonValue::Undefined) << false;
     QTest::addRow("ack extension") << QJsonValue(u"9"_s) << true;
