@@ -14,10 +14,6 @@ QByteArray toCompactJson(const QJsonObject &object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-namespace {
-
-// A JSON value as QJsonDocument writes it in compact form. Common ids (short plain strings, whole
-// numbers) are written directly; anything else goes through QJsonDocument.
 void appendJsonValue(QByteArray &out, const QJsonValue &value)
 {
     if (value.isString()) {
@@ -40,8 +36,6 @@ void appendJsonValue(QByteArray &out, const QJsonValue &value)
     const QByteArray array = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
     out += QByteArrayView(array).sliced(1, array.size() - 2);
 }
-
-} // namespace
 
 OutgoingMessage OutgoingMessage::make(const QString &channel, const QJsonValue &data, const QJsonValue &id)
 {

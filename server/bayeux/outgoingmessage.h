@@ -37,6 +37,10 @@ private:
 
 QByteArray toCompactJson(const QJsonObject &object);
 
+// Appends `value` as QJsonDocument writes it in compact form. Plain strings and whole numbers are
+// written directly; anything else goes through QJsonDocument.
+void appendJsonValue(QByteArray &out, const QJsonValue &value);
+
 // The reply to a /meta/connect, written straight as bytes because it is sent once per heartbeat and
 // per long-poll answer: the same text toCompactJson() makes of the equivalent object (keys sorted),
 // at a tenth of the cost. `adviceJson` is the advice already serialised; `clientId` is URL-safe

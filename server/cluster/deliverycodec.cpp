@@ -1,5 +1,6 @@
 #include "deliverycodec.h"
 
+#include "outgoingmessage.h"
 #include "wire.h"
 
 #include <QJsonArray>
@@ -12,14 +13,32 @@ namespace Cluster {
 
 QByteArray encodeDeliveries(const QList<Delivery> &deliveries)
 {
-    QJsonArray batch;
+    // Written as bytes: the balancer encodes every message it routes, and a QJsonObject per entry
+    // cost more than the rest of its work on the message.
+    QByteArray out;
+    out.reserve(deliveries.size() * 128);
+    out += '[';
+    const auto field = [&out](QLatin1StringView key, const QJsonValue &value, bool first = false) {
+        if (!first) out += ',';
+        out += '"';
+        out += key;
+        out += "\":";
+        Bayeux::appendJsonValue(out, value);
+    };
     for (const Delivery &d : deliveries) {
-        QJsonObject o = Rest::deliveryObject(d.request);
-        o.insert(Wire::ClusterDelivery::Type,
-            d.isPrivate ? Wire::ClusterDelivery::Private : Wire::ClusterDelivery::Broadcast);
-        batch.append(o);
+        const Rest::DeliveryRequest &r = d.request;
+        if (out.size() > 1) out += ',';
+        out += '{';
+        field(Wire::Rest::Channel, r.channel, true);
+        if (!r.exoId.isEmpty()) field(Wire::Rest::ExoId, r.exoId);
+        if (!r.id.isEmpty()) field(Wire::Rest::Id, r.id);
+        field(Wire::Rest::Message, r.message);
+        field(Wire::ClusterDelivery::Type,
+            QString(d.isPrivate ? Wire::ClusterDelivery::Private : Wire::ClusterDelivery::Broadcast));
+        out += '}';
     }
-    return QJsonDocument(batch).toJson(QJsonDocument::Compact);
+    out += ']';
+    return out;
 }
 
 std::variant<QList<Delivery>, Rest::DeliveryError> decodeDeliveries(const QByteArray &body)

@@ -15,11 +15,16 @@ private Q_SLOTS:
         const QList<Cluster::Delivery> batch {
             { true, { u"/eXo/cometd/test"_s, u"exo1"_s, u"hello"_s, u"1"_s } },
             { false, { u"/chat/room"_s, {}, QJsonObject { { u"n"_s, 3 } }, {} } },
+            { true, { u"/room/a-b_c"_s, u"exo \"q\" \u00e9"_s, u"line\nbreak \\ \u4e16"_s, u"id\t1"_s } },
         };
         const auto decoded = Cluster::decodeDeliveries(Cluster::encodeDeliveries(batch));
-        QVERIFY(std::holds_alternative<QList<Cluster::Delivery>>(decoded));
+        if (const auto *error = std::get_if<Rest::DeliveryError>(&decoded)) QFAIL(qPrintable(error->message));
         const auto &out = std::get<QList<Cluster::Delivery>>(decoded);
-        QCOMPARE(out.size(), 2);
+        QCOMPARE(out.size(), 3);
+        QCOMPARE(out.at(2).request.channel, batch.at(2).request.channel);
+        QCOMPARE(out.at(2).request.exoId, batch.at(2).request.exoId);
+        QCOMPARE(out.at(2).request.message, batch.at(2).request.message);
+        QCOMPARE(out.at(2).request.id, batch.at(2).request.id);
         QCOMPARE(out.at(0).isPrivate, true);
         QCOMPARE(out.at(0).request.exoId, u"exo1"_s);
         QCOMPARE(out.at(0).request.message, QJsonValue(u"hello"_s));
