@@ -91,6 +91,7 @@ void BayeuxClient::Private::run(const ClientProtocol::Actions &actions)
             break;
         case Kind::Ready:
             rest.closeIfIdle(); // not needed again until stop() or a failover
+            link->closeIdle();
             qCDebug(lcClient) << protocol.options().user << "ready on" << protocol.node().toString();
             Q_EMIT q->ready();
             break;

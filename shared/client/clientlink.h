@@ -24,6 +24,8 @@ public:
         = 0;
     // Drops every connection and whatever is in flight, silently.
     virtual void reset() = 0;
+    // The session is set up: connections kept only for setup may close (the next send reopens them).
+    virtual void closeIdle() { }
 
 Q_SIGNALS:
     void received(const QJsonArray &messages);

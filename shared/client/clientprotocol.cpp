@@ -221,9 +221,10 @@ ClientProtocol::Actions ClientProtocol::received(const QJsonArray &messages)
         Action deliver = action(Action::Kind::Deliver);
         deliver.message
             = ClientMessage { channel, message.value(Wire::Field::Data), idText(message.value(Wire::Field::Id)) };
-        out += deliver;
+        out.append(std::move(deliver));
     }
-    return out + afterDelivery;
+    if (!afterDelivery.isEmpty()) out.append(afterDelivery); // not out + afterDelivery: no copy of the deliveries
+    return out;
 }
 
 ClientProtocol::Actions ClientProtocol::transportFailed(const QString &error)

@@ -30,6 +30,13 @@ void LongPollingLink::reset()
     m_other.abort();
 }
 
+void LongPollingLink::closeIdle()
+{
+    // Between setup and stop only the held /meta/connect is in use: one fd per client instead of two,
+    // on both sides, which is what lets 10,000 clients fit under a 20,000 fd limit.
+    m_other.closeIfIdle();
+}
+
 void LongPollingLink::answer(const HttpResponse &response)
 {
     if (!response.ok()) {

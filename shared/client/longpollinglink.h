@@ -18,6 +18,7 @@ public:
     void send(
         const QUrl &bayeuxUrl, const QJsonArray &messages, bool connect, std::chrono::milliseconds timeout) override;
     void reset() override;
+    void closeIdle() override;
 
 private:
     void answer(const HttpResponse &response);

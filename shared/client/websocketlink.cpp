@@ -88,11 +88,15 @@ void WebSocketLink::onText(const QString &text)
         lost(QStringLiteral("the node sent no Bayeux messages"));
         return;
     }
+    bool answered = false;
     for (const QJsonValue &value : std::as_const(messages)) {
         const QJsonObject message = value.toObject();
-        if (message.contains(Wire::Field::Successful)) m_awaiting.remove(message.value(Wire::Field::Id).toString());
+        if (message.contains(Wire::Field::Successful))
+            answered |= m_awaiting.remove(message.value(Wire::Field::Id).toString());
     }
-    armTimer();
+    // Deliveries change no deadline: re-arming the timer on every frame cost a timer-heap update
+    // per frame for nothing.
+    if (answered) armTimer();
     Q_EMIT received(messages);
 }
 
