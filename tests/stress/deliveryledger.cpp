@@ -11,67 +11,117 @@ QString DeliveryLedger::wireId(const QString &xmlId, int repeat)
     return xmlId + u"-r"_s + QString::number(repeat);
 }
 
-QString DeliveryLedger::keyOf(int client, const QString &channel, const QString &id)
+QString DeliveryLedger::keyString(const Key &key)
 {
     // '\n' cannot occur in a channel name (the parser rejects blanks) and separates the parts.
-    return QString::number(client) + u'\n' + channel + u'\n' + id;
+    return QString::number(key.client) + u'\n' + key.channel + u'\n' + key.id;
+}
+
+int DeliveryLedger::columnOf(const QString &channel, const QString &id) const
+{
+    const auto byChannel = m_columnIndex.constFind(channel);
+    if (byChannel == m_columnIndex.cend()) return -1;
+    return byChannel->value(id, -1);
+}
+
+const DeliveryLedger::Cell *DeliveryLedger::cell(int client, const QString &channel, const QString &id) const
+{
+    const int column = columnOf(channel, id);
+    if (column < 0 || client < 0) return nullptr;
+    const std::vector<Cell> &cells = m_columns[size_t(column)].cells;
+    if (size_t(client) >= cells.size() || cells[size_t(client)].state == CellState::NotExpected) return nullptr;
+    return &cells[size_t(client)];
+}
+
+DeliveryLedger::Cell *DeliveryLedger::cell(int client, const QString &channel, const QString &id)
+{
+    return const_cast<Cell *>(std::as_const(*this).cell(client, channel, id));
 }
 
 bool DeliveryLedger::expect(int client, const QString &channel, const QString &id, const QString &text)
 {
-    const QString key = keyOf(client, channel, id);
-    if (m_entries.contains(key)) return false;
-    m_entries.insert(key, Entry { text, -1, false });
-    m_byClient[client].append(Key { client, channel, id });
+    if (client < 0 || cell(client, channel, id)) return false;
+    int column = columnOf(channel, id);
+    if (column < 0) {
+        column = int(m_columns.size());
+        m_columns.push_back(Column { channel, id, text, {} });
+        m_columnIndex[channel].insert(id, column);
+    }
+    std::vector<Cell> &cells = m_columns[size_t(column)].cells;
+    if (size_t(client) >= cells.size()) cells.resize(size_t(client) + 1);
+    cells[size_t(client)].state = CellState::Expected;
+    // One text per column: a later expect() of the same (channel, id) for another client with another
+    // text is not a case the run produces (message ids are unique per XML).
+    if (size_t(client) >= m_byClient.size()) m_byClient.resize(size_t(client) + 1);
+    m_byClient[size_t(client)].push_back(column);
+    ++m_expected;
     return true;
 }
 
 void DeliveryLedger::markSent(int client, const QString &channel, const QString &id, qint64 atUs)
 {
-    const auto it = m_entries.find(keyOf(client, channel, id));
-    if (it != m_entries.end() && it->sentAtUs < 0) it->sentAtUs = atUs;
+    Cell *entry = cell(client, channel, id);
+    if (entry && entry->sentAtUs < 0) entry->sentAtUs = atUs;
+}
+
+void DeliveryLedger::markSentToAll(const QString &channel, const QString &id, qint64 atUs)
+{
+    const int column = columnOf(channel, id);
+    if (column < 0) return;
+    for (Cell &entry : m_columns[size_t(column)].cells) {
+        if (entry.state != CellState::NotExpected && entry.sentAtUs < 0) entry.sentAtUs = atUs;
+    }
 }
 
 DeliveryLedger::Outcome DeliveryLedger::record(
     int client, const QString &channel, const QString &id, const QJsonValue &data, qint64 atUs)
 {
     ++m_received;
-    const auto it = m_entries.find(keyOf(client, channel, id));
-    if (it == m_entries.end() || !data.isString() || data.toString() != it->text) {
+    const int column = columnOf(channel, id);
+    Cell *entry = nullptr;
+    if (column >= 0 && client >= 0) {
+        std::vector<Cell> &cells = m_columns[size_t(column)].cells;
+        if (size_t(client) < cells.size() && cells[size_t(client)].state != CellState::NotExpected)
+            entry = &cells[size_t(client)];
+    }
+    if (!entry || !data.isString() || data.toString() != m_columns[size_t(column)].text) {
         ++m_wrong;
         return Outcome::Wrong;
     }
-    if (it->delivered) {
+    if (entry->state == CellState::Delivered) {
         ++(m_tolerateDuplicates ? m_redelivered : m_duplicated);
         return Outcome::Duplicate;
     }
-    it->delivered = true;
+    entry->state = CellState::Delivered;
     ++m_delivered;
-    if (it->sentAtUs >= 0) m_latenciesUs.append(qMax<qint64>(0, atUs - it->sentAtUs));
+    if (entry->sentAtUs >= 0) m_latenciesUs.append(qMax<qint64>(0, atUs - entry->sentAtUs));
     return Outcome::Delivered;
 }
 
 bool DeliveryLedger::isExpected(int client, const QString &channel, const QString &id) const
 {
-    return m_entries.contains(keyOf(client, channel, id));
+    return cell(client, channel, id) != nullptr;
 }
 
 bool DeliveryLedger::isDelivered(int client, const QString &channel, const QString &id) const
 {
-    const auto it = m_entries.constFind(keyOf(client, channel, id));
-    return it != m_entries.cend() && it->delivered;
+    const Cell *entry = cell(client, channel, id);
+    return entry && entry->state == CellState::Delivered;
 }
 
 QList<DeliveryLedger::Key> DeliveryLedger::missing(int client) const
 {
     QList<Key> result;
-    for (const Key &key : m_byClient.value(client)) {
-        if (!isDelivered(key.client, key.channel, key.id)) result.append(key);
+    if (client < 0 || size_t(client) >= m_byClient.size()) return result;
+    for (int column : m_byClient[size_t(client)]) {
+        const Column &c = m_columns[size_t(column)];
+        if (c.cells[size_t(client)].state != CellState::Delivered) result.append(Key { client, c.channel, c.id });
     }
     return result;
 }
 
 QString DeliveryLedger::expectedText(const Key &key) const
 {
-    return m_entries.value(keyOf(key.client, key.channel, key.id)).text;
+    if (!cell(key.client, key.channel, key.id)) return {};
+    return m_columns[size_t(columnOf(key.channel, key.id))].text;
 }

@@ -5,9 +5,13 @@
 #include <QList>
 #include <QString>
 
+#include <vector>
+
 // What every client should receive, what it did receive, and the latency of each first delivery.
 // A delivery is identified by (client, channel, id): the id on the wire is "<xml id>-r<repeat>", so
 // that every send of every repeat is distinct while the check against the XML's text stays exact.
+// Stored as one column per (channel, id), indexed by client: a broadcast-heavy run expects millions
+// of deliveries, and recording one must cost the tool far less than sending it costs the node.
 class DeliveryLedger final
 {
 public:
@@ -26,20 +30,22 @@ public:
 
     static QString wireId(const QString &xmlId, int repeat);
 
-    // Returns false when (client, channel, id) is already expected.
+    // Returns false when (client, channel, id) is already expected, or client is negative.
     bool expect(int client, const QString &channel, const QString &id, const QString &text);
     // The first send of a delivery starts its latency clock; later calls (retries, re-sends) keep it.
     void markSent(int client, const QString &channel, const QString &id, qint64 atUs);
+    // markSent() for every client that expects (channel, id): one broadcast.
+    void markSentToAll(const QString &channel, const QString &id, qint64 atUs);
     Outcome record(int client, const QString &channel, const QString &id, const QJsonValue &data, qint64 atUs);
 
     bool isExpected(int client, const QString &channel, const QString &id) const;
     bool isDelivered(int client, const QString &channel, const QString &id) const;
     QString expectedText(const Key &key) const;
-    static QString keyString(const Key &key) { return keyOf(key.client, key.channel, key.id); }
+    static QString keyString(const Key &key);
     // The client's expected deliveries that have not arrived intact, in the order they were expected.
     QList<Key> missing(int client) const;
 
-    qint64 expected() const { return m_entries.size(); }
+    qint64 expected() const { return m_expected; }
     qint64 received() const { return m_received; }
     qint64 delivered() const { return m_delivered; }
     qint64 lost() const { return expected() - m_delivered; }
@@ -50,18 +56,30 @@ public:
     const QList<qint64> &latenciesUs() const { return m_latenciesUs; }
 
 private:
-    struct Entry
+    enum class CellState : quint8 { NotExpected, Expected, Delivered };
+    struct Cell
     {
-        QString text;
         qint64 sentAtUs = -1;
-        bool delivered = false;
+        CellState state = CellState::NotExpected;
     };
-    static QString keyOf(int client, const QString &channel, const QString &id);
+    struct Column
+    {
+        QString channel;
+        QString id;
+        QString text;
+        std::vector<Cell> cells; // by client
+    };
+
+    int columnOf(const QString &channel, const QString &id) const; // -1: none
+    Cell *cell(int client, const QString &channel, const QString &id);
+    const Cell *cell(int client, const QString &channel, const QString &id) const;
 
     bool m_tolerateDuplicates;
-    QHash<QString, Entry> m_entries;
-    QHash<int, QList<Key>> m_byClient;
+    QHash<QString, QHash<QString, int>> m_columnIndex; // channel → id → index in m_columns
+    std::vector<Column> m_columns;
+    std::vector<std::vector<int>> m_byClient; // the columns each client expects, in order
     QList<qint64> m_latenciesUs;
+    qint64 m_expected = 0;
     qint64 m_received = 0;
     qint64 m_delivered = 0;
     qint64 m_duplicated = 0;

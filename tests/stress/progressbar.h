@@ -24,6 +24,7 @@ public:
 
     static QString render(const ProgressSnapshot &snapshot, int barWidth = 30);
 
+    bool isInteractive() const { return m_interactive; }
     void update(const ProgressSnapshot &snapshot);
     // A new phase: printed as its own line when not interactive, redrawn at once when interactive.
     void phase(const ProgressSnapshot &snapshot);

@@ -4,8 +4,6 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkReply>
-#include <QNetworkRequest>
 
 using namespace Qt::StringLiterals;
 
@@ -17,6 +15,8 @@ Sender::Sender(
     , m_maxInFlight(qMax(1, maxInFlight))
     , m_requestTimeout(requestTimeout)
 { }
+
+Sender::~Sender() = default;
 
 QByteArray Sender::body(const SendRequest &request)
 {
@@ -40,22 +40,36 @@ void Sender::send(const SendRequest &request, Issued issued, Done done)
 
 void Sender::pump()
 {
-    while (m_inFlight < m_maxInFlight && !m_queue.isEmpty()) {
+    while (!m_queue.isEmpty()) {
+        Cometd::HttpConnection *idle = nullptr;
+        for (const auto &connection : m_connections) {
+            if (!connection->isBusy()) {
+                idle = connection.get();
+                break;
+            }
+        }
+        if (!idle) {
+            if (int(m_connections.size()) >= m_maxInFlight) return;
+            m_connections.push_back(std::make_unique<Cometd::HttpConnection>());
+            idle = m_connections.back().get();
+        }
         Queued next = m_queue.dequeue();
-        QNetworkRequest request(urlFor(next.request));
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        if (!m_apiKey.isEmpty()) request.setRawHeader(QByteArrayLiteral("Authorization"), "Bearer " + m_apiKey);
-        request.setTransferTimeout(int(m_requestTimeout.count()));
+        Cometd::HttpRequest request;
+        request.method = QByteArrayLiteral("POST");
+        request.url = urlFor(next.request);
+        request.headers.append({ QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") });
+        if (!m_apiKey.isEmpty())
+            request.headers.append({ QByteArrayLiteral("Authorization"), QByteArray("Bearer " + m_apiKey) });
+        request.body = body(next.request);
         ++m_inFlight;
         ++m_requests;
         if (next.issued) next.issued();
-        QNetworkReply *reply = m_network.post(request, body(next.request));
-        connect(reply, &QNetworkReply::finished, this, [this, reply, done = std::move(next.done)] {
-            reply->deleteLater();
-            --m_inFlight;
-            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            if (done) done(status);
-            pump();
-        });
+        idle->request(std::move(request), m_requestTimeout,
+            [this, done = std::move(next.done)](const Cometd::HttpResponse &response) {
+                --m_inFlight;
+                if (done) done(response.ok() ? response.status : 0);
+                // Later: the handler runs inside the connection, which is not idle before it returns.
+                QMetaObject::invokeMethod(this, &Sender::pump, Qt::QueuedConnection);
+            });
     }
 }

@@ -56,6 +56,11 @@ inline constexpr QLatin1StringView UpToMs { "upToMs" };
 inline constexpr QLatin1StringView Count { "count" };
 inline constexpr QLatin1StringView CpuSeconds { "cpuSeconds" };
 inline constexpr QLatin1StringView CpuMicrosPerDelivery { "cpuMicrosPerDelivery" };
+inline constexpr QLatin1StringView ConnectCpuSeconds { "connectCpuSeconds" };
+inline constexpr QLatin1StringView DeliveryCpuSeconds { "deliveryCpuSeconds" };
+inline constexpr QLatin1StringView DeliverySeconds { "deliverySeconds" };
+inline constexpr QLatin1StringView DeliveryReceived { "deliveryReceived" };
+inline constexpr QLatin1StringView DeliveriesPerSecond { "deliveriesPerSecond" };
 inline constexpr QLatin1StringView DurationSeconds { "durationSeconds" };
 inline constexpr QLatin1StringView Errors { "errors" };
 } // namespace Json

@@ -35,8 +35,14 @@ bool StressReport::passed() const
 
 std::optional<double> StressReport::cpuMicrosPerDelivery() const
 {
-    if (totalReceived <= 0) return std::nullopt;
-    return cpuSeconds * 1e6 / double(totalReceived);
+    if (deliveryReceived <= 0) return std::nullopt;
+    return deliveryCpuSeconds * 1e6 / double(deliveryReceived);
+}
+
+std::optional<double> StressReport::deliveriesPerSecond() const
+{
+    if (deliveryReceived <= 0 || deliverySeconds <= 0) return std::nullopt;
+    return double(deliveryReceived) / deliverySeconds;
 }
 
 qint64 StressReport::percentile(const QList<qint64> &sortedUs, double p)
@@ -111,8 +117,13 @@ QString StressReport::toText() const
         }
     }
     const auto perDelivery = cpuMicrosPerDelivery();
-    lines << u"cpu: %1 s (%2 us per received delivery), run: %3 s"_s.arg(QString::number(cpuSeconds, 'f', 3),
-        perDelivery ? QString::number(*perDelivery, 'f', 1) : u"-"_s, QString::number(durationSeconds, 'f', 1));
+    const auto rate = deliveriesPerSecond();
+    lines << u"cpu: %1 s, connecting %2 s, delivering %3 s (%4 us per received delivery), run: %5 s"_s.arg(
+        QString::number(cpuSeconds, 'f', 3), QString::number(connectCpuSeconds, 'f', 3),
+        QString::number(deliveryCpuSeconds, 'f', 3), perDelivery ? QString::number(*perDelivery, 'f', 1) : u"-"_s,
+        QString::number(durationSeconds, 'f', 1));
+    lines << u"delivery phase: %1 received in %2 s (%3 per second)"_s.arg(deliveryReceived)
+                 .arg(QString::number(deliverySeconds, 'f', 3), rate ? QString::number(*rate, 'f', 0) : u"-"_s);
     for (const QString &error : errors)
         lines << u"error: "_s + error;
     lines << (passed() ? u"result: PASS"_s : u"result: FAIL"_s);
@@ -133,6 +144,7 @@ QJsonObject StressReport::toJson() const
             { Json::Count, bucket.count } });
     }
     const auto perDelivery = cpuMicrosPerDelivery();
+    const auto rate = deliveriesPerSecond();
     return QJsonObject {
         { Json::Passed, passed() },
         { Json::Clients, clients },
@@ -153,7 +165,12 @@ QJsonObject StressReport::toJson() const
         { Json::LatencyMs, latencyObject },
         { Json::Histogram, buckets },
         { Json::CpuSeconds, cpuSeconds },
+        { Json::ConnectCpuSeconds, connectCpuSeconds },
+        { Json::DeliveryCpuSeconds, deliveryCpuSeconds },
+        { Json::DeliverySeconds, deliverySeconds },
+        { Json::DeliveryReceived, deliveryReceived },
         { Json::CpuMicrosPerDelivery, perDelivery ? QJsonValue(*perDelivery) : QJsonValue() },
+        { Json::DeliveriesPerSecond, rate ? QJsonValue(*rate) : QJsonValue() },
         { Json::DurationSeconds, durationSeconds },
         { Json::Errors, QJsonArray::fromStringList(errors) },
     };

@@ -44,13 +44,21 @@ struct StressReport
     bool failover = false;
     QString transport;
     QList<qint64> latenciesUs;
-    double cpuSeconds = 0;
+    double cpuSeconds = 0; // the whole run
+    // getrusage deltas: connecting (first client started → sending starts) and delivering (sending
+    // starts → stopping), so that the tool's cost per delivery is not diluted by the connect storm.
+    double connectCpuSeconds = 0;
+    double deliveryCpuSeconds = 0;
+    double deliverySeconds = 0; // wall time of the delivery phase
+    qint64 deliveryReceived = 0; // messages received during the delivery phase
     double durationSeconds = 0;
     QStringList errors; // what went wrong besides the counts (a node that would not start, ...)
 
     // Every expected message arrived exactly once and intact.
     bool passed() const;
+    // Delivery-phase CPU ÷ messages received in that phase: the tool's cost per received delivery.
     std::optional<double> cpuMicrosPerDelivery() const;
+    std::optional<double> deliveriesPerSecond() const; // received in the delivery phase ÷ its wall time
     QString toText() const;
     QJsonObject toJson() const;
 

@@ -18,6 +18,7 @@ constexpr auto SendRequestTimeout = 10s;
 constexpr auto StopGrace = 10s; // clients' disconnect + releasecometd, then the node's SIGTERM
 constexpr auto TickInterval = 200ms;
 constexpr int ClientsPerTurnWithoutPause = 100;
+constexpr int StepsPerTurnWithoutPause = 100;
 constexpr int MaxBackoffMs = 2000;
 constexpr int FirstBackoffMs = 100;
 constexpr int HttpOk = 200;
@@ -194,7 +195,7 @@ void StressRun::connectClients(const QUrl &baseUrl)
         m_clients[size_t(index)].client = client;
         connect(client, &Cometd::BayeuxClient::ready, this, [this, index] {
             ClientState &state = m_clients[size_t(index)];
-            ++state.readyCount;
+            if (state.readyCount++ == 0) ++m_connectedClients;
             if (m_progress) m_progress->update(snapshot());
             maybeFinishConnecting();
         });
@@ -215,6 +216,7 @@ void StressRun::connectClients(const QUrl &baseUrl)
             maybeFinish();
         });
     }
+    m_connectStartCpu = processCpuSeconds();
     enterPhase(Phase::Connecting);
     startNextClients();
     if (m_nextClient < config.clients) m_pacer.start(config.sleepConnectionMs);
@@ -244,7 +246,7 @@ void StressRun::maybeFinishConnecting()
 
 int StressRun::connectedCount() const
 {
-    return int(std::count_if(m_clients.begin(), m_clients.end(), [](const auto &s) { return s.readyCount > 0; }));
+    return m_connectedClients;
 }
 
 void StressRun::onMessage(int client, const Cometd::ClientMessage &message)
@@ -252,7 +254,7 @@ void StressRun::onMessage(int client, const Cometd::ClientMessage &message)
     const auto outcome = m_ledger.record(client, message.channel, message.id, message.data, nowUs());
     if (outcome == DeliveryLedger::Outcome::Wrong)
         qCDebug(lcStress) << "unexpected message for exo" << client << message.channel << message.id;
-    if (m_progress) m_progress->update(snapshot());
+    if (m_progress && m_progress->isInteractive()) m_progress->update(snapshot()); // per delivery: keep it cheap
     if (m_phase == Phase::Waiting) checkWaiting();
 }
 
@@ -260,6 +262,10 @@ void StressRun::startSending()
 {
     m_phaseDeadline.stop();
     m_report.clientsConnected = connectedCount();
+    m_deliveryStartCpu = processCpuSeconds();
+    m_report.connectCpuSeconds = m_deliveryStartCpu - m_connectStartCpu;
+    m_deliveryStartUs = nowUs();
+    m_deliveryStartReceived = m_ledger.received();
     enterPhase(Phase::Sending);
     for (int repeat = 0; repeat < m_options.config.repeat; ++repeat) {
         for (int message = 0; message < m_options.config.messages.size(); ++message)
@@ -270,6 +276,16 @@ void StressRun::startSending()
 }
 
 void StressRun::sendStep()
+{
+    // With sleep-sending 0, a batch per event-loop turn: one step per turn ran at the pace of the
+    // loop's turns (about 100 a second under load), which capped a broadcast-heavy run below what
+    // the node can deliver. The sender still bounds the requests in flight.
+    const int batch = m_options.config.sleepSendingMs > 0 ? 1 : StepsPerTurnWithoutPause;
+    for (int i = 0; i < batch && m_nextStep < m_steps.size(); ++i)
+        sendOneStep();
+}
+
+void StressRun::sendOneStep()
 {
     if (m_nextStep >= m_steps.size()) return;
     const Step step = m_steps.at(m_nextStep++);
@@ -302,9 +318,13 @@ void StressRun::sendBroadcast(const QString &id, const QString &text)
 {
     const QString &channel = m_options.config.channels.first();
     QList<DeliveryLedger::Key> targets;
-    targets.reserve(qsizetype(m_clients.size()));
-    for (int client = 0; client < int(m_clients.size()); ++client)
-        targets.append(DeliveryLedger::Key { client, channel, id });
+    // Only failover mode needs each target tracked (to know what not to re-send); otherwise a
+    // broadcast marks its whole ledger column at once, so its cost does not grow with the clients.
+    if (m_options.failover) {
+        targets.reserve(qsizetype(m_clients.size()));
+        for (int client = 0; client < int(m_clients.size()); ++client)
+            targets.append(DeliveryLedger::Key { client, channel, id });
+    }
     dispatch(SendRequest { true, channel, {}, text, id }, targets, nowUs(), 0);
 }
 
@@ -314,8 +334,10 @@ void StressRun::dispatch(
     ++m_outstandingSends;
     for (const auto &target : targets)
         m_pendingTargets.insert(DeliveryLedger::keyString(target));
-    const auto issued = [this, targets] {
+    const bool wholeColumn = request.broadcast && targets.isEmpty();
+    const auto issued = [this, targets, wholeColumn, channel = request.channel, id = request.id] {
         const qint64 at = nowUs();
+        if (wholeColumn) m_ledger.markSentToAll(channel, id, at);
         for (const auto &target : targets)
             m_ledger.markSent(target.client, target.channel, target.id, at);
     };
@@ -401,10 +423,22 @@ void StressRun::resendMissing()
     }
 }
 
+void StressRun::endDeliveryPhase()
+{
+    if (m_deliveryMeasured) return;
+    m_deliveryMeasured = true;
+    m_report.deliveryCpuSeconds = processCpuSeconds() - m_deliveryStartCpu;
+    m_report.deliverySeconds = double(nowUs() - m_deliveryStartUs) / 1e6;
+    m_report.deliveryReceived = m_ledger.received() - m_deliveryStartReceived;
+}
+
 void StressRun::stopEverything()
 {
     if (m_phase == Phase::Stopping || m_phase == Phase::Done) return;
     if (m_phase == Phase::Connecting || m_phase == Phase::Starting) m_report.clientsConnected = connectedCount();
+    // The delivery phase ends when the last expected delivery arrived (or the wait gave up); the
+    // disconnects that follow are not its cost.
+    if (m_phase == Phase::Sending || m_phase == Phase::Waiting) endDeliveryPhase();
     m_pacer.stop();
     enterPhase(Phase::Stopping);
     m_phaseDeadline.start(StopGrace);

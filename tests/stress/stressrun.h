@@ -76,6 +76,7 @@ private:
 
     void startSending();
     void sendStep();
+    void sendOneStep();
     void sendPrivate(int client, const QString &channel, const QString &id, const QString &text);
     void sendBroadcast(const QString &id, const QString &text);
     void dispatch(
@@ -88,6 +89,7 @@ private:
     void resendMissing();
     bool onlyFailedClientsMissing() const;
 
+    void endDeliveryPhase();
     void stopEverything();
     void maybeFinish();
 
@@ -104,6 +106,7 @@ private:
     Sender *m_sender = nullptr; // child
     std::vector<ClientState> m_clients;
     int m_nextClient = 0;
+    int m_connectedClients = 0; // ready at least once; counted here, not per message
     int m_failedClients = 0;
     int m_firstFailedClient = 0;
 
@@ -111,6 +114,13 @@ private:
     int m_nextStep = 0;
     int m_outstandingSends = 0;
     QSet<QString> m_pendingTargets; // ledger keys with a send in flight or waiting for a retry
+
+    // Phase marks (process CPU seconds, run clock µs, received count) for the report's per-phase CPU.
+    double m_connectStartCpu = 0;
+    double m_deliveryStartCpu = 0;
+    qint64 m_deliveryStartUs = 0;
+    qint64 m_deliveryStartReceived = 0;
+    bool m_deliveryMeasured = false;
 
     QTimer m_pacer; // sleep-connection / sleep-sending
     QTimer m_phaseDeadline;

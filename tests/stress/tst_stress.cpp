@@ -285,6 +285,12 @@ private slots:
         QVERIFY(latency.value(u"p99"_s).toDouble() <= latency.value(u"max"_s).toDouble());
         QVERIFY(json.value(u"cpuSeconds"_s).toDouble() > 0);
         QVERIFY(json.value(u"cpuMicrosPerDelivery"_s).toDouble() > 0);
+        // The phases split the run's CPU: connecting (12 clients) and delivering are each measured.
+        QVERIFY(json.value(u"connectCpuSeconds"_s).toDouble() > 0);
+        QVERIFY(json.value(u"deliveryCpuSeconds"_s).toDouble() > 0);
+        QVERIFY(json.value(u"connectCpuSeconds"_s).toDouble() + json.value(u"deliveryCpuSeconds"_s).toDouble()
+            <= json.value(u"cpuSeconds"_s).toDouble());
+        QCOMPARE(json.value(u"deliveryReceived"_s).toInt(), 24);
         // The node it started is gone again: its port is free.
         QTcpServer probe;
         QVERIFY(probe.listen(QHostAddress::LocalHost, port));

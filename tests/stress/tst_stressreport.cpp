@@ -194,7 +194,11 @@ private slots:
         report.sendErrors = 2;
         report.transport = u"long-polling"_s;
         report.latenciesUs = { 1500, 2500, 900 };
-        report.cpuSeconds = 0.5;
+        report.cpuSeconds = 2.0;
+        report.connectCpuSeconds = 1.25;
+        report.deliveryCpuSeconds = 0.5; // only this phase counts per delivery
+        report.deliveryReceived = 25;
+        report.deliverySeconds = 5;
         report.errors = { u"something odd"_s };
 
         const QString text = report.toText();
@@ -209,7 +213,10 @@ private slots:
         QVERIFY(text.contains(u"    < 2 ms | "_s + bar + u" 1\n"_s));
         QVERIFY(text.contains(u"    < 5 ms | "_s + bar + u" 1\n"_s));
         QVERIFY(!text.contains(u"< 10 ms |"_s)); // empty buckets after the last sample are left out
-        QVERIFY(text.contains(u"20000.0 us per received delivery"_s));
+        QVERIFY2(
+            text.contains(u"cpu: 2.000 s, connecting 1.250 s, delivering 0.500 s (20000.0 us per received delivery)"_s),
+            qPrintable(text));
+        QVERIFY(text.contains(u"delivery phase: 25 received in 5.000 s (5 per second)"_s));
         QVERIFY(text.contains(u"error: something odd"_s));
 
         // The JSON survives a round trip and carries every figure.
@@ -223,6 +230,10 @@ private slots:
         QCOMPARE(json.value(Json::LatencyMs).toObject().value(Json::P50).toDouble(), 1.5);
         QCOMPARE(json.value(Json::LatencyMs).toObject().value(Json::Min).toDouble(), 0.9);
         QCOMPARE(json.value(Json::CpuMicrosPerDelivery).toDouble(), 20000.0);
+        QCOMPARE(json.value(Json::ConnectCpuSeconds).toDouble(), 1.25);
+        QCOMPARE(json.value(Json::DeliveryCpuSeconds).toDouble(), 0.5);
+        QCOMPARE(json.value(Json::DeliveryReceived).toInteger(), 25);
+        QCOMPARE(json.value(Json::DeliveriesPerSecond).toDouble(), 5.0);
         const QJsonArray histogram = json.value(Json::Histogram).toArray();
         qint64 total = 0;
         for (const auto &bucket : histogram)
@@ -238,6 +249,7 @@ private slots:
         QVERIFY(report.toText().contains(u"latency ms: no samples"_s));
         QVERIFY(report.toJson().value(Json::LatencyMs).toObject().isEmpty());
         QVERIFY(report.toJson().value(Json::CpuMicrosPerDelivery).isNull());
+        QVERIFY(report.toJson().value(Json::DeliveriesPerSecond).isNull());
     }
 
     void progressLine()
