@@ -104,8 +104,9 @@ NodeServer::NodeServer(NodeConfig config, QObject *parent)
         Cluster::registerDeliveryRoute(m_router, m_engine.get(), m_config.secret.toUtf8());
         if (!m_config.runsBalancer() && m_config.balancerUrl.isValid()) {
             m_forwarder = std::make_unique<Cluster::UpstreamForwarder>(m_config.balancerUrl, m_config.apiKey.toUtf8());
-            m_rest->setForward([this](const Http::Request &request, Http::Responder &&responder, bool isPrivate) {
-                m_forwarder->forward(request, std::move(responder), isPrivate);
+            m_rest->setForward([this](const Http::Request &request, Http::Responder &&responder, bool isPrivate,
+                                   Rest::NodeRestApi::Fallback fallback) {
+                m_forwarder->forward(request, std::move(responder), isPrivate, std::move(fallback));
             });
         }
     }

@@ -41,7 +41,8 @@ Cometd::HttpConnection *UpstreamForwarder::connection()
     return m_connections.at(m_next++ % m_connections.size()).get(); // all busy: queue round-robin
 }
 
-void UpstreamForwarder::forward(const Http::Request &request, Http::Responder &&responder, bool isPrivate)
+void UpstreamForwarder::forward(const Http::Request &request, Http::Responder &&responder, bool isPrivate,
+    std::function<void(Http::Responder &&)> fallback)
 {
     Cometd::HttpRequest upstream;
     upstream.method = QByteArrayLiteral("POST");
@@ -53,13 +54,18 @@ void UpstreamForwarder::forward(const Http::Request &request, Http::Responder &&
         upstream.headers.append({ QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + m_apiKey });
     // std::function needs a copyable handler; the responder moves only.
     auto held = std::make_shared<Http::Responder>(std::move(responder));
-    connection()->request(
-        std::move(upstream), ForwardTimeout, [held, target = m_balancer](const Cometd::HttpResponse &answer) {
+    connection()->request(std::move(upstream), ForwardTimeout,
+        [held, fallback = std::move(fallback), target = m_balancer, isPrivate](const Cometd::HttpResponse &answer) {
             Http::Responder &responder = *held;
             if (!answer.ok()) {
                 qCWarning(lcCluster) << "forwarding a delivery to the balancer" << target.toString()
-                                     << "failed:" << answer.errorString;
-                responder.respond(Http::Response::error(502, u"the balancer did not answer"_s));
+                                     << "failed:" << answer.errorString << "- delivering on this node only";
+                fallback(std::move(responder));
+                return;
+            }
+            if (isPrivate && answer.status == 404) {
+                // The balancer may not have heard of a session opened here a moment ago.
+                fallback(std::move(responder));
                 return;
             }
             Http::Response relayed;

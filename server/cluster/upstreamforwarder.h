@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -31,7 +32,9 @@ public:
     UpstreamForwarder(const QUrl &balancerUrl, QByteArray apiKey, QObject *parent = nullptr);
     ~UpstreamForwarder() override;
 
-    void forward(const Http::Request &request, Http::Responder &&responder, bool isPrivate);
+    // `fallback` gets the responder back when the balancer does not answer.
+    void forward(const Http::Request &request, Http::Responder &&responder, bool isPrivate,
+        std::function<void(Http::Responder &&)> fallback);
 
 private:
     Cometd::HttpConnection *connection();

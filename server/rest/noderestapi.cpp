@@ -118,17 +118,23 @@ void NodeRestApi::send(const Http::Request &request, Http::Responder &&responder
         return;
     }
     const auto &delivery = std::get<DeliveryRequest>(parsed);
-    if (m_forward && !isPrivate) {
-        m_forward(request, std::move(responder), false);
+    if (!m_forward) {
+        deliverHere(delivery, std::move(responder), isPrivate);
         return;
     }
+    // The balancer knows every node that holds the user, or every live node for a broadcast, and
+    // hands this node its share over the cluster route. Without an answer from it, this node still
+    // delivers what it can.
+    m_forward(request, std::move(responder), isPrivate, [this, delivery, isPrivate](Http::Responder &&fallback) {
+        deliverHere(delivery, std::move(fallback), isPrivate);
+    });
+}
+
+void NodeRestApi::deliverHere(const DeliveryRequest &delivery, Http::Responder &&responder, bool isPrivate) const
+{
     const int delivered = isPrivate
         ? m_engine->deliverToUser(delivery.exoId, delivery.channel, delivery.message, delivery.id)
         : m_engine->publish(delivery.channel, delivery.message, delivery.id);
-    if (isPrivate && delivered == 0 && m_forward) {
-        m_forward(request, std::move(responder), true);
-        return;
-    }
     if (isPrivate && delivered == 0) {
         responder.respond(Http::Response::error(404, QStringLiteral("user %1 has no session").arg(delivery.exoId)));
         return;

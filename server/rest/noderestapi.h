@@ -2,6 +2,7 @@
 
 #include "bayeuxengine.h"
 #include "credentials.h"
+#include "deliveryrequest.h"
 #include "router.h"
 
 #include <functional>
@@ -15,13 +16,15 @@ class NodeRestApi final
 public:
     using TokenIssuer = std::function<QString(const QString &user)>;
 
-    // Hands a delivery this node cannot complete alone to the cluster (role node: its balancer).
-    using Forward = std::function<void(const Http::Request &, Http::Responder &&, bool isPrivate)>;
+    // Hands a delivery to the cluster (role node: its balancer); `fallback` takes the responder back
+    // when the cluster does not answer, to deliver on this node alone.
+    using Fallback = std::function<void(Http::Responder &&)>;
+    using Forward = std::function<void(const Http::Request &, Http::Responder &&, bool isPrivate, Fallback fallback)>;
 
     NodeRestApi(Bayeux::BayeuxEngine *engine, TokenIssuer issueToken, Credentials sendCredentials, bool tokenNeedsKey);
 
-    // With a forward, a private message for a user without a session here, and every broadcast, go
-    // to the cluster instead of this node alone.
+    // With a forward, every delivery goes to the cluster, so that a user's sessions on other nodes get
+    // a private message too, and a broadcast reaches every node.
     void setForward(Forward forward) { m_forward = std::move(forward); }
 
     void registerRoutes(Http::Router &router);
@@ -31,6 +34,7 @@ private:
     void isSubscribed(const Http::Request &request, Http::Responder &responder, const QString &user) const;
     void hasChannel(const Http::Request &request, Http::Responder &responder) const;
     void send(const Http::Request &request, Http::Responder &&responder, bool isPrivate) const;
+    void deliverHere(const DeliveryRequest &delivery, Http::Responder &&responder, bool isPrivate) const;
 
     Bayeux::BayeuxEngine *m_engine;
     TokenIssuer m_issueToken;

@@ -386,6 +386,31 @@ private slots:
         }
     }
 
+    // A user with sessions on both nodes gets a private message sent to either node's API on both.
+    void privateMessageThroughANodeReachesBothNodes()
+    {
+        QString clientIds[2];
+        for (int i = 0; i < 2; ++i) {
+            clientIds[i] = handshake(m_nodePorts[i], u"frank"_s);
+            QVERIFY(!clientIds[i].isEmpty());
+        }
+        const QJsonObject toFrank { { u"channel"_s, u"/eXo/cometd/test"_s }, { u"exoId"_s, u"frank"_s },
+            { u"message"_s, u"both"_s }, { u"id"_s, u"41"_s } };
+        const auto deliveredVia = [&](int i) {
+            return call(m_nodePorts[i], "POST", "/rest/sendprivatemessage/", json(toFrank),
+                { "Content-Type: application/json" })
+                .jsonObject()
+                .value(u"delivered"_s)
+                .toInt();
+        };
+        // Once the balancer has heard of both sessions.
+        QTRY_COMPARE_WITH_TIMEOUT(deliveredVia(0), 2, kWaitMs);
+        QCOMPARE(deliveredVia(1), 2);
+        for (int i = 0; i < 2; ++i)
+            bayeux(m_nodePorts[i], { { u"channel"_s, u"/meta/disconnect"_s }, { u"clientId"_s, clientIds[i] } });
+        get(m_balancer.port, "/rest/releasecometd/frank/");
+    }
+
     // The admin events stream of the balancer shows what happens on the nodes: the snapshot of both,
     // a user joining and leaving on node 1, its channel appearing, a drained node.
     void eventsStream()
@@ -477,6 +502,38 @@ private slots:
 
         QVERIFY(startNode(0));
         QTRY_COMPARE_WITH_TIMEOUT(probe(), nodeUrl(0), kWaitMs);
+    }
+
+    // Without its balancer a node still serves its own users: the delivery API falls back to them.
+    void balancerDownNodeDeliversLocally()
+    {
+        m_balancer.kill();
+        const quint16 port = m_nodePorts[0];
+        const QString clientId = handshake(port, u"erin"_s);
+        QVERIFY(!clientId.isEmpty());
+        QCOMPARE(bayeux(port,
+                     { { u"channel"_s, u"/meta/subscribe"_s }, { u"clientId"_s, clientId },
+                         { u"subscription"_s, u"/eXo/cometd/test"_s } })
+                     .status,
+            200);
+        const QJsonObject toErin { { u"channel"_s, u"/eXo/cometd/test"_s }, { u"exoId"_s, u"erin"_s },
+            { u"message"_s, u"alone"_s }, { u"id"_s, u"51"_s } };
+        const auto privately
+            = call(port, "POST", "/rest/sendprivatemessage/", json(toErin), { "Content-Type: application/json" });
+        QCOMPARE(privately.status, 200);
+        QCOMPARE(privately.jsonObject().value(u"delivered"_s).toInt(), 1);
+        QJsonObject toNobody = toErin;
+        toNobody.insert(u"exoId"_s, u"nobody"_s);
+        QCOMPARE(call(port, "POST", "/rest/sendprivatemessage/", json(toNobody), { "Content-Type: application/json" })
+                     .status,
+            404);
+        const auto connect = bayeux(port,
+            { { u"channel"_s, u"/meta/connect"_s }, { u"clientId"_s, clientId },
+                { u"connectionType"_s, u"long-polling"_s } });
+        bool received = false;
+        for (const QJsonValue &m : connect.jsonArray())
+            received |= m.toObject().value(u"id"_s) == u"51"_s && m.toObject().value(u"data"_s) == u"alone"_s;
+        QVERIFY(received);
     }
 };
 
