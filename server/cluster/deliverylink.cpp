@@ -1,7 +1,6 @@
 #include "deliverylink.h"
 
 #include "clusterauth.h"
-#include "httpconnection.h"
 #include "wire.h"
 
 #include <QLoggingCategory>
@@ -22,9 +21,8 @@ DeliveryLink::DeliveryLink(const QUrl &nodeBaseUrl, QByteArray secret, QObject *
 
 DeliveryLink::~DeliveryLink()
 {
-    // Whoever waits on a delivery gets an answer, even when the link goes first.
-    for (auto &connection : m_connections)
-        connection->abort();
+    // Whoever waits on a queued delivery gets an answer, even when the link goes first (batches in
+    // flight are dropped with their connections, and their responders answer by themselves).
     const QList<Item> pending = std::exchange(m_queue, {});
     for (const Item &item : pending)
         item.done(std::nullopt);
@@ -43,18 +41,8 @@ void DeliveryLink::send(Delivery delivery, Done done)
 void DeliveryLink::pump()
 {
     while (!m_queue.isEmpty()) {
-        Cometd::HttpConnection *idle = nullptr;
-        for (auto &connection : m_connections) {
-            if (!connection->isBusy()) {
-                idle = connection.get();
-                break;
-            }
-        }
-        if (!idle) {
-            if (m_connections.size() >= size_t(MaxConnections)) return; // a finishing batch pumps again
-            m_connections.push_back(std::make_unique<Cometd::HttpConnection>());
-            idle = m_connections.back().get();
-        }
+        Cometd::HttpConnection *idle = m_pool.idle();
+        if (!idle) return; // a finishing batch pumps again
         post(idle);
     }
 }

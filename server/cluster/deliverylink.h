@@ -1,19 +1,14 @@
 #pragma once
 
 #include "deliverycodec.h"
+#include "httpconnection.h"
 
 #include <QList>
 #include <QObject>
 #include <QUrl>
 
 #include <functional>
-#include <memory>
 #include <optional>
-#include <vector>
-
-namespace Cometd {
-class HttpConnection;
-}
 
 namespace Cluster {
 
@@ -48,7 +43,7 @@ private:
 
     QUrl m_target;
     QByteArray m_secret;
-    std::vector<std::unique_ptr<Cometd::HttpConnection>> m_connections;
+    Cometd::HttpConnectionPool m_pool { MaxConnections };
     QList<Item> m_queue;
 };
 

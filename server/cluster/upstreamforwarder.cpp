@@ -1,6 +1,5 @@
 #include "upstreamforwarder.h"
 
-#include "httpconnection.h"
 #include "httpresponder.h"
 #include "wire.h"
 
@@ -22,24 +21,7 @@ UpstreamForwarder::UpstreamForwarder(const QUrl &balancerUrl, QByteArray apiKey,
     , m_apiKey(std::move(apiKey))
 { }
 
-UpstreamForwarder::~UpstreamForwarder()
-{
-    // A responder dropped unanswered answers 500 by itself.
-    for (auto &c : m_connections)
-        c->abort();
-}
-
-Cometd::HttpConnection *UpstreamForwarder::connection()
-{
-    for (auto &c : m_connections) {
-        if (!c->isBusy()) return c.get();
-    }
-    if (m_connections.size() < size_t(MaxConnections)) {
-        m_connections.push_back(std::make_unique<Cometd::HttpConnection>());
-        return m_connections.back().get();
-    }
-    return m_connections.at(m_next++ % m_connections.size()).get(); // all busy: queue round-robin
-}
+UpstreamForwarder::~UpstreamForwarder() = default;
 
 void UpstreamForwarder::forward(const Http::Request &request, Http::Responder &&responder, bool isPrivate,
     std::function<void(Http::Responder &&)> fallback)
@@ -54,7 +36,7 @@ void UpstreamForwarder::forward(const Http::Request &request, Http::Responder &&
         upstream.headers.append({ QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + m_apiKey });
     // std::function needs a copyable handler; the responder moves only.
     auto held = std::make_shared<Http::Responder>(std::move(responder));
-    connection()->request(std::move(upstream), ForwardTimeout,
+    m_pool.any()->request(std::move(upstream), ForwardTimeout,
         [held, fallback = std::move(fallback), target = m_balancer, isPrivate](const Cometd::HttpResponse &answer) {
             Http::Responder &responder = *held;
             if (!answer.ok()) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "httpconnection.h"
 #include "httptypes.h"
 
 #include <QByteArray>
@@ -7,12 +8,7 @@
 #include <QUrl>
 
 #include <functional>
-#include <memory>
-#include <vector>
 
-namespace Cometd {
-class HttpConnection;
-}
 namespace Http {
 class Responder;
 }
@@ -37,12 +33,9 @@ public:
         std::function<void(Http::Responder &&)> fallback);
 
 private:
-    Cometd::HttpConnection *connection();
-
     QUrl m_balancer;
     QByteArray m_apiKey;
-    std::vector<std::unique_ptr<Cometd::HttpConnection>> m_connections;
-    size_t m_next = 0;
+    Cometd::HttpConnectionPool m_pool { MaxConnections };
 };
 
 } // namespace Cluster

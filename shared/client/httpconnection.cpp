@@ -363,4 +363,26 @@ void HttpConnection::timerEvent(QTimerEvent *event)
         QStringLiteral("no answer from %1:%2 within %3 ms").arg(m_host).arg(m_port).arg(m_current->timeout.count()));
 }
 
+HttpConnectionPool::HttpConnectionPool(int maxConnections)
+    : m_max(std::max(1, maxConnections))
+{ }
+
+HttpConnectionPool::~HttpConnectionPool() = default;
+
+HttpConnection *HttpConnectionPool::idle()
+{
+    for (const auto &connection : m_connections) {
+        if (!connection->isBusy()) return connection.get();
+    }
+    if (int(m_connections.size()) >= m_max) return nullptr;
+    m_connections.push_back(std::make_unique<HttpConnection>());
+    return m_connections.back().get();
+}
+
+HttpConnection *HttpConnectionPool::any()
+{
+    if (HttpConnection *connection = idle()) return connection;
+    return m_connections.at(m_next++ % m_connections.size()).get();
+}
+
 } // namespace Cometd

@@ -12,7 +12,9 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <vector>
 
 class QTcpSocket;
 
@@ -103,6 +105,26 @@ private:
     bool m_reused = false; // sent on a connection that had served a request before
     bool m_gotBytes = false;
     bool m_retried = false;
+};
+
+// A few keep-alive connections to one server, opened as they are needed, so that a sender can have
+// several requests in flight without opening a connection per request.
+class HttpConnectionPool final
+{
+    Q_DISABLE_COPY_MOVE(HttpConnectionPool)
+public:
+    explicit HttpConnectionPool(int maxConnections);
+    ~HttpConnectionPool();
+
+    // An idle connection, opening one while under the cap; nullptr when all are busy.
+    HttpConnection *idle();
+    // idle(), or else the busy connections in turn (the request waits in that one's queue).
+    HttpConnection *any();
+
+private:
+    int m_max;
+    std::vector<std::unique_ptr<HttpConnection>> m_connections;
+    size_t m_next = 0;
 };
 
 } // namespace Cometd

@@ -12,8 +12,8 @@ Sender::Sender(
     : QObject(parent)
     , m_baseUrl(std::move(baseUrl))
     , m_apiKey(std::move(apiKey))
-    , m_maxInFlight(qMax(1, maxInFlight))
     , m_requestTimeout(requestTimeout)
+    , m_pool(maxInFlight)
 { }
 
 Sender::~Sender() = default;
@@ -41,18 +41,8 @@ void Sender::send(const SendRequest &request, Issued issued, Done done)
 void Sender::pump()
 {
     while (!m_queue.isEmpty()) {
-        Cometd::HttpConnection *idle = nullptr;
-        for (const auto &connection : m_connections) {
-            if (!connection->isBusy()) {
-                idle = connection.get();
-                break;
-            }
-        }
-        if (!idle) {
-            if (int(m_connections.size()) >= m_maxInFlight) return;
-            m_connections.push_back(std::make_unique<Cometd::HttpConnection>());
-            idle = m_connections.back().get();
-        }
+        Cometd::HttpConnection *idle = m_pool.idle();
+        if (!idle) return; // a finishing request pumps again
         Queued next = m_queue.dequeue();
         Cometd::HttpRequest request;
         request.method = QByteArrayLiteral("POST");

@@ -10,8 +10,6 @@
 
 #include <chrono>
 #include <functional>
-#include <memory>
-#include <vector>
 
 // One call of the delivery API (SPEC §2).
 struct SendRequest
@@ -57,11 +55,10 @@ private:
     };
     void pump();
 
-    std::vector<std::unique_ptr<Cometd::HttpConnection>> m_connections;
     QUrl m_baseUrl;
     QByteArray m_apiKey;
-    int m_maxInFlight;
     std::chrono::milliseconds m_requestTimeout;
+    Cometd::HttpConnectionPool m_pool; // its size bounds the requests in flight
     QQueue<Queued> m_queue;
     int m_inFlight = 0;
     qint64 m_requests = 0;
