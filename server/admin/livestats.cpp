@@ -26,14 +26,12 @@ ChannelChanges LiveStats::sample(
     const double seconds = m_lastSample < 0 ? 0 : double(nowMs - m_lastSample) / 1000;
     m_lastSample = nowMs;
 
-    QHash<QString, std::pair<Counter, Counter>> counters;
+    QHash<QString, std::pair<qint64, qint64>> counters;
     QHash<QString, NodeRates> nodeRates;
     for (const Balancer::NodeInfo &node : nodes) {
-        const auto previous = m_nodeCounters.value(node.id, { { node.messagesIn, 0 }, { node.messagesOut, 0 } });
-        const Counter in { node.messagesIn, rate(previous.first.value, node.messagesIn, seconds) };
-        const Counter out { node.messagesOut, rate(previous.second.value, node.messagesOut, seconds) };
-        counters.insert(node.id, { in, out });
-        nodeRates.insert(node.id, { in.rate, out.rate });
+        const auto [in, out] = m_nodeCounters.value(node.id, { node.messagesIn, node.messagesOut });
+        counters.insert(node.id, { node.messagesIn, node.messagesOut });
+        nodeRates.insert(node.id, { rate(in, node.messagesIn, seconds), rate(out, node.messagesOut, seconds) });
     }
     m_nodeCounters = std::move(counters);
     m_nodeRates = std::move(nodeRates);

@@ -46,17 +46,12 @@ public:
     QList<ChannelRow> channels() const; // sorted by name
 
 private:
-    struct Counter
-    {
-        qint64 value = 0;
-        double rate = 0;
-    };
     // The rate since the previous sample; a counter that went backwards (the node restarted) counts
     // from zero.
     static double rate(qint64 previous, qint64 now, double seconds);
 
     qint64 m_lastSample = -1;
-    QHash<QString, std::pair<Counter, Counter>> m_nodeCounters; // in, out
+    QHash<QString, std::pair<qint64, qint64>> m_nodeCounters; // messages in, out as last sampled
     QHash<QString, NodeRates> m_nodeRates;
     QHash<QString, qint64> m_channelMessages;
     QHash<QString, ChannelRow> m_channels;

@@ -25,15 +25,6 @@ void ChannelTable::dropNode(const QString &nodeId)
 
 QList<ChannelPresence> ChannelTable::channels() const
 {
-    if (m_byNode.size() == 1) {
-        // The common case of one node (role all): no merge.
-        QList<ChannelPresence> out;
-        const auto &table = *m_byNode.cbegin();
-        out.reserve(table.size());
-        for (auto it = table.cbegin(); it != table.cend(); ++it)
-            out.append({ it.key(), it->subscribers, it->messages });
-        return out;
-    }
     QHash<QString, Figures> sum;
     for (const auto &table : m_byNode) {
         for (auto it = table.cbegin(); it != table.cend(); ++it) {

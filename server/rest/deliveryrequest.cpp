@@ -44,12 +44,4 @@ std::variant<DeliveryRequest, DeliveryError> parseDeliveryObject(const QJsonObje
     return r;
 }
 
-QJsonObject deliveryObject(const DeliveryRequest &request)
-{
-    QJsonObject o { { Wire::Rest::Channel, request.channel }, { Wire::Rest::Message, request.message } };
-    if (!request.exoId.isEmpty()) o.insert(Wire::Rest::ExoId, request.exoId);
-    if (!request.id.isEmpty()) o.insert(Wire::Rest::Id, request.id);
-    return o;
-}
-
 } // namespace Rest

@@ -29,7 +29,5 @@ enum class DeliveryKind { Private, Broadcast };
 // concrete channel a client can receive on (not /meta/**, not a wildcard).
 std::variant<DeliveryRequest, DeliveryError> parseDeliveryRequest(const QByteArray &body, DeliveryKind kind);
 std::variant<DeliveryRequest, DeliveryError> parseDeliveryObject(const QJsonObject &o, DeliveryKind kind);
-// The body's JSON form, as parseDeliveryObject() reads it.
-QJsonObject deliveryObject(const DeliveryRequest &request);
 
 } // namespace Rest
