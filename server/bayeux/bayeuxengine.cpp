@@ -655,12 +655,8 @@ void BayeuxEngine::Private::deliverQueued(Session *session)
     if (session->pushConnection && !session->queue.ackMode()) {
         if (!session->pushConnection->canWrite()) return; // connectionWritable() brings it back
         const SessionQueue::Delivery delivery = session->queue.takeForDelivery(options.maxDeliveryBytes);
-        const QByteArray json = delivery.messages.size() == 1 ? delivery.messages.first().framed : [&] {
-            JsonArrayWriter writer;
-            writer.append(delivery.messages);
-            return writer.take();
-        }();
-        deliver(session->pushConnection, json, delivery.messages.size());
+        deliveredMessages += delivery.messages.size();
+        session->pushConnection->deliverMessages(delivery.messages);
         // More than one budget's worth was waiting: the rest goes in a later turn, if the client
         // keeps up.
         if (session->queue.hasUnsent()) markDirty(session);

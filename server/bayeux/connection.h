@@ -1,6 +1,9 @@
 #pragma once
 
+#include "outgoingmessage.h"
+
 #include <QByteArray>
+#include <QList>
 
 namespace Bayeux {
 
@@ -14,6 +17,20 @@ public:
     // Writes a JSON array of Bayeux messages (already serialised, e.g. "[{...},{...}]").
     // A non-persistent connection (long-polling) is finished by this call and must not be used again.
     virtual void deliver(const QByteArray &jsonArray) = 0;
+
+    // Pushes messages on a persistent connection. A WebSocket sends each message's shared `framed`
+    // bytes ("[message]") as a frame of its own, so that a message fanned out to many clients is
+    // never copied per client; the default joins them into one array.
+    virtual void deliverMessages(const QList<OutgoingMessage> &messages)
+    {
+        if (messages.size() == 1) {
+            deliver(messages.first().framed);
+            return;
+        }
+        JsonArrayWriter writer;
+        writer.append(messages);
+        deliver(writer.take());
+    }
 
     // true for WebSocket: messages may be pushed without answering a held /meta/connect.
     virtual bool isPersistent() const = 0;

@@ -1,5 +1,6 @@
 #include "websocket.h"
 
+#include <QHash>
 #include <QLoggingCategory>
 #include <QSocketNotifier>
 #include <QTimer>
@@ -23,6 +24,19 @@ constexpr qsizetype ReadChunk = 64 * 1024;
 constexpr qsizetype MaxReadPerWake = 4 * ReadChunk;
 constexpr int MaxIovecs = 64;
 constexpr int CloseGraceMs = 2000;
+constexpr qsizetype MaxSharedHeaders = 4096;
+
+// The header of a text frame of `length` bytes, shared: a message fanned out to many clients has
+// the same length for all of them, so its header is allocated once, not once per client (a slow
+// reader's backlog is then references only).
+QByteArray textHeader(qint64 length)
+{
+    static QHash<qint64, QByteArray> cache;
+    const auto it = cache.constFind(length);
+    if (it != cache.cend()) return *it;
+    if (cache.size() >= MaxSharedHeaders) cache.clear();
+    return *cache.insert(length, frameHeader(Opcode::Text, length));
+}
 
 } // namespace
 
@@ -118,7 +132,15 @@ void WebSocket::handle(const Event &event)
 void WebSocket::sendText(const QByteArray &payload)
 {
     if (m_state != State::Open) return;
-    enqueue(frameHeader(Opcode::Text, payload.size()), payload);
+    enqueue(textHeader(payload.size()), payload);
+    flush();
+}
+
+void WebSocket::sendTexts(const QList<QByteArray> &payloads)
+{
+    if (m_state != State::Open) return;
+    for (const QByteArray &payload : payloads)
+        enqueue(textHeader(payload.size()), payload);
     flush();
 }
 

@@ -39,6 +39,8 @@ public:
     qint64 bytesToWrite() const { return m_queuedTotal - m_writtenTotal; }
 
     void sendText(const QByteArray &payload);
+    // One text frame per payload, written together.
+    void sendTexts(const QList<QByteArray> &payloads);
     void ping();
     // Starts the closing handshake; the connection ends when the close frame is out (or a grace
     // period later, should the peer not read).

@@ -29,6 +29,14 @@ public:
     }
 
     void deliver(const QByteArray &jsonArray) override { m_socket->sendText(jsonArray); }
+    void deliverMessages(const QList<Bayeux::OutgoingMessage> &messages) override
+    {
+        QList<QByteArray> frames;
+        frames.reserve(messages.size());
+        for (const Bayeux::OutgoingMessage &message : messages)
+            frames.append(message.framed);
+        m_socket->sendTexts(frames);
+    }
     bool isPersistent() const override { return true; }
     bool canWrite() const override
     {
