@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <QMessageAuthenticationCode>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -88,6 +89,24 @@ RawHttpClient::Reply get(quint16 port, const QByteArray &path, const QList<QByte
 QByteArray json(const QJsonObject &o)
 {
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+QByteArray sign(const QByteArray &timestamp, const QByteArray &nonce, const QByteArray &body)
+{
+    return QMessageAuthenticationCode::hash(timestamp + '\n' + nonce + '\n' + body, kSecret, QCryptographicHash::Sha256)
+        .toHex();
+}
+
+// The headers a cluster process signs a request with, stamped `offsetMs` from now.
+QList<QByteArray> signedHeaders(const QByteArray &body, qint64 offsetMs = 0)
+{
+    const QByteArray timestamp = QByteArray::number(QDateTime::currentMSecsSinceEpoch() + offsetMs);
+    const QByteArray nonce
+        = QByteArray::number(QRandomGenerator::global()->generate64(), 16)
+              .rightJustified(16, '0')
+              .append(QByteArray::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, '0'));
+    return { "Content-Type: application/json", "X-Cometd-Timestamp: " + timestamp, "X-Cometd-Nonce: " + nonce,
+        "X-Cometd-Signature: " + sign(timestamp, nonce, body) };
 }
 
 } // namespace
@@ -251,10 +270,7 @@ private slots:
         const QByteArray report = R"({"nodeId":"9","url":"http://127.0.0.1:9","maxConnection":5})";
         const QByteArray now = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
         const QByteArray stale = QByteArray::number(QDateTime::currentMSecsSinceEpoch() - 120000);
-        const auto sign = [](const QByteArray &timestamp, const QByteArray &body) {
-            return QMessageAuthenticationCode::hash(timestamp + '\n' + body, kSecret, QCryptographicHash::Sha256)
-                .toHex();
-        };
+        const QByteArray nonce = "00112233445566778899aabbccddeeff";
         QTest::addRow("empty user") << QByteArray("GET") << QByteArray("/rest/cometdurl//") << QList<QByteArray> {}
                                     << QByteArray() << 400;
         QTest::addRow("control character")
@@ -267,16 +283,23 @@ private slots:
                                          << report << 401;
         QTest::addRow("wrong signature") << QByteArray("POST") << QByteArray("/cluster/report")
                                          << QList<QByteArray> { "X-Cometd-Timestamp: " + now,
-                                                "X-Cometd-Signature: " + sign(now, report + ' ') }
+                                                "X-Cometd-Nonce: " + nonce,
+                                                "X-Cometd-Signature: " + sign(now, nonce, report + ' ') }
                                          << report << 401;
         QTest::addRow("stale timestamp") << QByteArray("POST") << QByteArray("/cluster/report")
                                          << QList<QByteArray> { "X-Cometd-Timestamp: " + stale,
-                                                "X-Cometd-Signature: " + sign(stale, report) }
+                                                "X-Cometd-Nonce: " + nonce,
+                                                "X-Cometd-Signature: " + sign(stale, nonce, report) }
                                          << report << 401;
         QTest::addRow("signed but malformed")
             << QByteArray("POST") << QByteArray("/cluster/report")
-            << QList<QByteArray> { "X-Cometd-Timestamp: " + now, "X-Cometd-Signature: " + sign(now, "[1]") }
+            << QList<QByteArray> { "X-Cometd-Timestamp: " + now, "X-Cometd-Nonce: " + nonce,
+                   "X-Cometd-Signature: " + sign(now, nonce, "[1]") }
             << QByteArray("[1]") << 400;
+        QTest::addRow("signed without a nonce")
+            << QByteArray("POST") << QByteArray("/cluster/report")
+            << QList<QByteArray> { "X-Cometd-Timestamp: " + now, "X-Cometd-Signature: " + sign(now, {}, report) }
+            << report << 401;
     }
 
     void badRequests()
@@ -287,6 +310,72 @@ private slots:
         QFETCH(QByteArray, body);
         QFETCH(int, status);
         QCOMPARE(call(m_balancer.port, method, path, body, headers).status, status);
+    }
+
+    // A signed delivery batch captured on the way is refused the second time, within its timestamp
+    // window: one copy reaches the client.
+    void deliveryBatchReplayIsRefused()
+    {
+        const quint16 node1 = m_nodePorts[0];
+        const QString clientId = handshake(node1, u"replay"_s);
+        QVERIFY(!clientId.isEmpty());
+        const QJsonObject subscribe { { u"channel"_s, u"/meta/subscribe"_s }, { u"clientId"_s, clientId },
+            { u"subscription"_s, u"/eXo/cometd/test"_s } };
+        QCOMPARE(bayeux(node1, subscribe).status, 200);
+
+        const QByteArray batch
+            = R"([{"channel":"/eXo/cometd/test","exoId":"replay","message":"once","id":"51","type":"private"}])";
+        const QList<QByteArray> headers = signedHeaders(batch);
+        const auto first = call(node1, "POST", "/cluster/deliver", batch, headers);
+        QCOMPARE(first.status, 200);
+        QCOMPARE(first.jsonObject().value(u"delivered"_s).toArray(), QJsonArray { 1 });
+        QCOMPARE(call(node1, "POST", "/cluster/deliver", batch, headers).status, 401);
+        QCOMPARE(call(node1, "POST", "/cluster/deliver", batch, headers).status, 401);
+
+        const QJsonObject connect { { u"channel"_s, u"/meta/connect"_s }, { u"clientId"_s, clientId },
+            { u"connectionType"_s, u"long-polling"_s } };
+        QStringList ids;
+        for (const QJsonValue &m : bayeux(node1, connect).jsonArray()) {
+            if (m.toObject().value(u"channel"_s) != u"/meta/connect"_s)
+                ids.append(m.toObject().value(u"id"_s).toString());
+        }
+        QCOMPARE(ids, QStringList { u"51"_s });
+        bayeux(node1, { { u"channel"_s, u"/meta/disconnect"_s }, { u"clientId"_s, clientId } });
+        get(m_balancer.port, "/rest/releasecometd/replay/");
+    }
+
+    // A signed report is taken once: the same bytes again are a replay.
+    void reportReplayIsRefused()
+    {
+        const QByteArray report
+            = json({ { u"nodeId"_s, u"1"_s }, { u"url"_s, nodeUrl(0) }, { u"maxConnection"_s, m_capacity[0] } });
+        const QList<QByteArray> headers = signedHeaders(report);
+        const auto first = call(m_balancer.port, "POST", "/cluster/report", report, headers);
+        QCOMPARE(first.status, 200);
+        QCOMPARE(call(m_balancer.port, "POST", "/cluster/report", report, headers).status, 401);
+    }
+
+    // A report stamped 20 s ahead (a clock stepped forward, then back) is within the skew window;
+    // the node's later, "older" reports must still be taken: it stays up on every look.
+    void reportFromTheFutureKeepsTheNodeUp()
+    {
+        const QByteArray report
+            = json({ { u"nodeId"_s, u"1"_s }, { u"url"_s, nodeUrl(0) }, { u"maxConnection"_s, m_capacity[0] } });
+        QCOMPARE(call(m_balancer.port, "POST", "/cluster/report", report, signedHeaders(report, 20000)).status, 200);
+        QElapsedTimer watching;
+        watching.start();
+        int looks = 0;
+        while (watching.elapsed() < 5000) { // past the 3 s node timeout
+            const auto cluster = get(m_balancer.port, "/admin/api/cluster");
+            QCOMPARE(cluster.status, 200);
+            const QJsonArray nodes = cluster.jsonObject().value(u"nodes"_s).toArray();
+            QCOMPARE(nodes.size(), 2);
+            for (const QJsonValue &node : nodes)
+                QCOMPARE(node.toObject().value(u"state"_s).toString(), u"up"_s);
+            ++looks;
+            QTest::qWait(100); // the next look, not a synchronisation
+        }
+        QVERIFY(looks >= 20);
     }
 
     // A session opened on a node reaches the balancer in its reports: the user sticks to that node,
