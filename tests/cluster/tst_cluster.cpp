@@ -4,7 +4,7 @@
 // before it starts (bound, read, closed) so that its own config can name its URL and maxConnection,
 // and joins the balancer dynamically by presenting the secret. A node that loses the race for its
 // port is started again on another one.
-#include "rawhttpclient.h"
+#include "clusterprocess.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -28,68 +28,18 @@ namespace {
 
 const QString kNode = QStringLiteral(COMETD_NODE_BINARY);
 const QByteArray kSecret = QByteArrayLiteral("cluster-test-secret");
-constexpr int kWaitMs = 10000;
+constexpr int kWaitMs = ClusterTest::WaitMs;
+using ClusterTest::baseUrl;
+using ClusterTest::call;
+using ClusterTest::freePort;
+using ClusterTest::get;
+using ClusterTest::json;
 
-struct Process
+// A cometd-node process.
+struct Process : ClusterTest::Process
 {
-    QProcess process;
-    quint16 port = 0;
-
-    bool start(const QStringList &args)
-    {
-        process.setProcessChannelMode(QProcess::SeparateChannels);
-        process.start(kNode, args);
-        if (!process.waitForStarted(kWaitMs)) return false;
-        QByteArray out;
-        const bool printed = QTest::qWaitFor(
-            [&] {
-                out += process.readAllStandardOutput();
-                return out.contains('\n') || process.state() == QProcess::NotRunning;
-            },
-            kWaitMs);
-        const auto m = QRegularExpression(QStringLiteral("^listening on http://127\\.0\\.0\\.1:(\\d+)"))
-                           .match(QString::fromUtf8(out));
-        port = m.hasMatch() ? quint16(m.captured(1).toUInt()) : 0;
-        return printed && port != 0;
-    }
-    void kill()
-    {
-        if (process.state() == QProcess::NotRunning) return;
-        process.kill(); // SIGKILL: no goodbye to the balancer
-        process.waitForFinished(kWaitMs);
-    }
-    ~Process() { kill(); }
+    bool start(const QStringList &args) { return ClusterTest::Process::start(kNode, args); }
 };
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
-}
-
-QString baseUrl(quint16 port)
-{
-    return QStringLiteral("http://127.0.0.1:%1").arg(port);
-}
-
-RawHttpClient::Reply call(quint16 port, const QByteArray &method, const QByteArray &path, const QByteArray &body = {},
-    const QList<QByteArray> &headers = {})
-{
-    RawHttpClient client(port);
-    client.request(method, path, body, headers);
-    if (!QTest::qWaitFor([&] { return !client.replies.isEmpty() || client.isClosed(); }, kWaitMs)) return {};
-    return client.replies.value(0);
-}
-
-RawHttpClient::Reply get(quint16 port, const QByteArray &path, const QList<QByteArray> &headers = {})
-{
-    return call(port, "GET", path, {}, headers);
-}
-
-QByteArray json(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
 
 QByteArray sign(const QByteArray &timestamp, const QByteArray &nonce, const QByteArray &body)
 {
@@ -116,41 +66,12 @@ class tst_Cluster : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    Process m_balancer;
-    std::unique_ptr<Process> m_nodes[2];
-    quint16 m_nodePorts[2] = { 0, 0 };
-    const int m_capacity[2] = { 10, 15 };
+    ClusterTest::LocalCluster m_cluster { kNode, QString::fromUtf8(kSecret), { 10, 15 } };
+    ClusterTest::Process &m_balancer = m_cluster.balancer;
+    QList<quint16> &m_nodePorts = m_cluster.nodePorts;
 
-    // Starts node `index` (id index+1) on its port, picking a free one first if it has none yet.
-    bool startNode(int index)
-    {
-        for (int attempt = 0; attempt < 5; ++attempt) {
-            if (m_nodePorts[index] == 0) m_nodePorts[index] = freePort();
-            const QString id = QString::number(index + 1);
-            const QJsonObject config { { QStringLiteral("role"), QStringLiteral("node") },
-                { QStringLiteral("nodeId"), id },
-                { QStringLiteral("listen"), QStringLiteral("127.0.0.1:%1").arg(m_nodePorts[index]) },
-                { QStringLiteral("secret"), QString::fromUtf8(kSecret) },
-                { QStringLiteral("balancerUrl"), baseUrl(m_balancer.port) },
-                { QStringLiteral("nodes"),
-                    QJsonArray { QJsonObject { { QStringLiteral("id"), id },
-                        { QStringLiteral("url"), baseUrl(m_nodePorts[index]) },
-                        { QStringLiteral("maxConnection"), m_capacity[index] } } } } };
-            const QString file = m_dir.filePath(QStringLiteral("node%1.json").arg(id));
-            QFile out(file);
-            if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate)) return false;
-            out.write(json(config));
-            out.close();
-            m_nodes[index] = std::make_unique<Process>();
-            if (m_nodes[index]->start({ QStringLiteral("--config"), file })) return true;
-            m_nodes[index].reset();
-            m_nodePorts[index] = 0; // somebody took it meanwhile
-        }
-        return false;
-    }
-
-    QString nodeUrl(int index) const { return baseUrl(m_nodePorts[index]); }
+    bool startNode(int index) { return m_cluster.startNode(index); }
+    QString nodeUrl(int index) const { return m_cluster.nodeUrl(index); }
 
     // Where the balancer would send a new user now; releases the slot again.
     QString probe()
@@ -187,15 +108,7 @@ private:
 private slots:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        const QString file = m_dir.filePath(QStringLiteral("balancer.json"));
-        QFile out(file);
-        QVERIFY(out.open(QIODevice::WriteOnly));
-        out.write(json({ { QStringLiteral("role"), QStringLiteral("balancer") },
-            { QStringLiteral("listen"), QStringLiteral("127.0.0.1:0") },
-            { QStringLiteral("secret"), QString::fromUtf8(kSecret) } }));
-        out.close();
-        QVERIFY(m_balancer.start({ QStringLiteral("--config"), file }));
+        QVERIFY(m_cluster.startBalancer());
 
         // No node yet: nowhere to go.
         const auto none = get(m_balancer.port, "/rest/cometdurl/early/");
@@ -210,13 +123,7 @@ private slots:
         QCOMPARE(get(m_balancer.port, "/rest/releasecometd/filler/").status, 200);
     }
 
-    void cleanupTestCase()
-    {
-        for (auto &node : m_nodes) {
-            if (node) node->kill();
-        }
-        m_balancer.kill();
-    }
+    void cleanupTestCase() { m_cluster.killAll(); }
 
     void capacityStickinessRelease()
     {
@@ -347,8 +254,8 @@ private slots:
     // A signed report is taken once: the same bytes again are a replay.
     void reportReplayIsRefused()
     {
-        const QByteArray report
-            = json({ { u"nodeId"_s, u"1"_s }, { u"url"_s, nodeUrl(0) }, { u"maxConnection"_s, m_capacity[0] } });
+        const QByteArray report = json(
+            { { u"nodeId"_s, u"1"_s }, { u"url"_s, nodeUrl(0) }, { u"maxConnection"_s, m_cluster.capacities.at(0) } });
         const QList<QByteArray> headers = signedHeaders(report);
         const auto first = call(m_balancer.port, "POST", "/cluster/report", report, headers);
         QCOMPARE(first.status, 200);
@@ -359,8 +266,8 @@ private slots:
     // the node's later, "older" reports must still be taken: it stays up on every look.
     void reportFromTheFutureKeepsTheNodeUp()
     {
-        const QByteArray report
-            = json({ { u"nodeId"_s, u"1"_s }, { u"url"_s, nodeUrl(0) }, { u"maxConnection"_s, m_capacity[0] } });
+        const QByteArray report = json(
+            { { u"nodeId"_s, u"1"_s }, { u"url"_s, nodeUrl(0) }, { u"maxConnection"_s, m_cluster.capacities.at(0) } });
         QCOMPARE(call(m_balancer.port, "POST", "/cluster/report", report, signedHeaders(report, 20000)).status, 200);
         QElapsedTimer watching;
         watching.start();
@@ -577,7 +484,7 @@ private slots:
         QCOMPARE(QString::fromUtf8(before.body), nodeUrl(0));
 
         QElapsedTimer sinceKill;
-        m_nodes[0]->kill();
+        m_cluster.nodes[0]->kill();
         sinceKill.start();
         // "before" sticks to node 1 while it lives; once it is down its users are released and go
         // to the live node.
