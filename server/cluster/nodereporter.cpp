@@ -131,23 +131,30 @@ void NodeReporter::sendNow()
 
 void NodeReporter::fill(Balancer::NodeReport &report, qsizetype budget)
 {
+    qsizetype used = 0;
     // At least one entry per report, whatever its size: a report must always make progress.
-    const auto fits = [&](qsizetype size) {
-        if (size > budget && !(report.users.isEmpty() && report.channels.isEmpty())) return false;
-        budget -= size;
+    const auto fits = [&](qsizetype size, qsizetype limit) {
+        if (used + size > limit && !(report.users.isEmpty() && report.channels.isEmpty())) return false;
+        used += size;
         return true;
     };
+    // While a full list is under way, changes take at most half of a report: a steady stream of them
+    // must not hold its pages back for ever.
+    const qsizetype forChanges = m_fullList ? budget / 2 : budget;
 
+    bool room = true;
     for (auto it = m_dirty.begin(); it != m_dirty.end();) {
         Balancer::UserPresence p = presenceOf(*it);
-        if (!fits(encodedSizeBound(p))) return;
+        room = fits(encodedSizeBound(p), forChanges);
+        if (!room) break;
         if (m_opened.remove(*it)) m_sentOpened.insert(*it);
         m_sentDirty.insert(*it);
         report.users.append(std::move(p));
         it = m_dirty.erase(it);
     }
-    for (auto it = m_dirtyChannels.begin(); it != m_dirtyChannels.end();) {
-        if (!fits(encodedSizeBound(*it))) return;
+    for (auto it = m_dirtyChannels.begin(); room && it != m_dirtyChannels.end();) {
+        room = fits(encodedSizeBound(*it), forChanges);
+        if (!room) break;
         m_sentChannels.append(*it);
         report.channels.append(*it);
         it = m_dirtyChannels.erase(it);
@@ -161,7 +168,7 @@ void NodeReporter::fill(Balancer::NodeReport &report, qsizetype budget)
         if (!m_users.contains(user)) continue; // gone: its change tells the balancer
         Balancer::UserPresence p = presenceOf(user);
         p.opened = false; // a page reports presence; opening is the change's news
-        if (!fits(encodedSizeBound(p))) break;
+        if (!fits(encodedSizeBound(p), budget)) break;
         report.users.append(std::move(p));
         any = true;
     }
@@ -170,7 +177,7 @@ void NodeReporter::fill(Balancer::NodeReport &report, qsizetype budget)
             const Bayeux::ChannelStat &c = list.channels.at(list.nextChannel);
             if (list.changedChannels.contains(c.channel)) continue; // its change carries newer figures
             const Balancer::ChannelPresence presence { c.channel, c.subscribers, c.messages };
-            if (!fits(encodedSizeBound(presence))) break;
+            if (!fits(encodedSizeBound(presence), budget)) break;
             report.channels.append(presence);
             any = true;
         }

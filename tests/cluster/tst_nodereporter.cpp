@@ -77,6 +77,7 @@ struct FakeBalancer
     QList<Balancer::NodeReport> reports; // as decoded
     qsizetype largest = 0; // encoded bytes
     std::function<bool(const Balancer::NodeReport &)> lose; // this report never arrives
+    std::function<void()> afterReport;
 
     static std::unique_ptr<Balancer::MemoryClusterState> fresh()
     {
@@ -100,6 +101,7 @@ struct FakeBalancer
                 }
             }
             reports.append(report);
+            if (afterReport) afterReport();
             QMetaObject::invokeMethod(
                 qApp, [done = std::move(done), accepted, want] { done(accepted, want); }, Qt::QueuedConnection);
         };
@@ -347,6 +349,35 @@ private slots:
         QVERIFY(balancer.reports.at(lost + 1).fullList->epoch != page1.epoch);
         QVERIFY(balancer.largest <= Cluster::MaxReportBytes);
         QCOMPARE(balancer.state->user(longUser(299))->transport, u"websocket"_s);
+    }
+
+    // Changes that never stop (more sessions open between two reports than a report can carry) take
+    // at most half of each report while a full list is under way: its pages still get through.
+    void fullListProgressesUnderAStreamOfChanges()
+    {
+        PagedFixture f;
+        FakeBalancer &balancer = f.balancer;
+        QTRY_COMPARE_WITH_TIMEOUT(balancer.state->totals().users, 300, 10000);
+
+        constexpr int StreamReports = 200;
+        int streamed = 0;
+        int next = 1000;
+        balancer.afterReport = [&] {
+            if (streamed++ >= StreamReports) return;
+            for (int i = 0; i < 150; ++i, ++next)
+                Q_EMIT f.engine.sessionOpened(longUser(next), QByteArray::number(next), QLatin1StringView("websocket"));
+        };
+        const qsizetype before = balancer.reports.size();
+        balancer.state = FakeBalancer::fresh();
+        const auto lastPageSent = [&] {
+            for (qsizetype i = before; i < balancer.reports.size(); ++i) {
+                if (balancer.reports.at(i).fullList && balancer.reports.at(i).fullList->last) return true;
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(lastPageSent() || streamed >= StreamReports, 30000);
+        QVERIFY2(streamed < StreamReports, "the full list waited for the changes to stop");
+        QVERIFY(balancer.largest <= Cluster::MaxReportBytes);
     }
 
     // A user who leaves while the full list is paged goes in a change; one the balancer held but the
