@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QRandomGenerator>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 
@@ -25,11 +26,8 @@ QByteArray newNonce()
 
 bool isNonceForm(QByteArrayView nonce)
 {
-    if (nonce.size() != 2 * NonceBytes) return false;
-    for (const char c : nonce) {
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-    }
-    return true;
+    return nonce.size() == 2 * NonceBytes
+        && std::ranges::all_of(nonce, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 } // namespace

@@ -22,7 +22,7 @@ struct Delivery
 inline constexpr qsizetype MaxDeliveryBatch = 512;
 // A batch's body stays within this, unless one delivery alone is bigger (it then goes alone): a
 // batch of large messages must not grow to MaxDeliveryBatch times the delivery API's size limit.
-inline constexpr qsizetype MaxDeliveryBatchBytes = 256 * 1024;
+inline constexpr qsizetype MaxDeliveryBatchBytes = qsizetype(256) * 1024;
 
 QByteArray encodeDeliveries(const QList<Delivery> &deliveries);
 

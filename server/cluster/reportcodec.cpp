@@ -56,12 +56,10 @@ qsizetype stringBound(const QString &s)
         const char16_t u = c.unicode();
         if (u < 0x20)
             n += 6;
-        else if (u == u'"' || u == u'\\')
-            n += 2;
+        else if (u == u'"' || u == u'\\' || (u >= 0x80 && (u < 0x800 || c.isSurrogate())))
+            n += 2; // an escape, or two bytes of UTF-8 (a surrogate pair: four for its two QChars)
         else if (u < 0x80)
             n += 1;
-        else if (u < 0x800 || c.isSurrogate())
-            n += 2; // a surrogate pair: 4 bytes for 2 QChars
         else
             n += 3;
     }
@@ -96,11 +94,12 @@ std::optional<Balancer::FullListPage> page(const QJsonObject &o, bool *ok)
 
 } // namespace
 
-qsizetype encodedSizeBound(const Balancer::NodeReport &report)
+qsizetype encodedSizeBound(const Balancer::NodeReport &reportWithoutEntries)
 {
     using namespace Wire::Report;
     qsizetype n = 2; // {}
-    n += keyBound(NodeId) + stringBound(report.nodeId) + keyBound(Url) + stringBound(report.url);
+    n += keyBound(NodeId) + stringBound(reportWithoutEntries.nodeId) + keyBound(Url)
+        + stringBound(reportWithoutEntries.url);
     for (const QLatin1StringView key : { MaxConnection, Sessions, MessagesIn, MessagesOut })
         n += keyBound(key) + NumberBound;
     n += keyBound(Users) + 2 + keyBound(Channels) + 2;
@@ -108,19 +107,19 @@ qsizetype encodedSizeBound(const Balancer::NodeReport &report)
     return n;
 }
 
-qsizetype encodedSizeBound(const Balancer::UserPresence &p)
+qsizetype encodedSizeBound(const Balancer::UserPresence &user)
 {
     using namespace Wire::Report;
     // {"user":..,"sessions":N,"opened":false,"transport":..,"connectedSince":"2026-01-01T00:00:00.000Z"},
-    return 3 + keyBound(User) + stringBound(p.user) + keyBound(Sessions) + NumberBound + keyBound(Opened) + 5
-        + keyBound(Transport) + stringBound(p.transport) + keyBound(ConnectedSince) + 2 + 30;
+    return 3 + keyBound(User) + stringBound(user.user) + keyBound(Sessions) + NumberBound + keyBound(Opened) + 5
+        + keyBound(Transport) + stringBound(user.transport) + keyBound(ConnectedSince) + 2 + 30;
 }
 
-qsizetype encodedSizeBound(const Balancer::ChannelPresence &c)
+qsizetype encodedSizeBound(const Balancer::ChannelPresence &channel)
 {
     using namespace Wire::Report;
-    return 3 + keyBound(Channel) + stringBound(c.channel) + keyBound(Subscribers) + NumberBound + keyBound(Messages)
-        + NumberBound;
+    return 3 + keyBound(Channel) + stringBound(channel.channel) + keyBound(Subscribers) + NumberBound
+        + keyBound(Messages) + NumberBound;
 }
 
 QByteArray encodeReport(const Balancer::NodeReport &report)

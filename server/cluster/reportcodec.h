@@ -16,7 +16,7 @@ QByteArray encodeReport(const Balancer::NodeReport &report);
 // Every report body a node sends stays within this, whatever the node holds: a node with many users
 // or long channel names pages its full list and splits its changes (NodeReporter), so that a report
 // never meets the balancer's request size limit and a heartbeat always stays cheap.
-inline constexpr qsizetype MaxReportBytes = 32 * 1024;
+inline constexpr qsizetype MaxReportBytes = qsizetype(32) * 1024;
 
 // Upper bounds of what encodeReport() writes, cheap enough to run on every entry: the report with
 // no users and no channels, and what one more entry adds to it (its comma included).
