@@ -55,15 +55,16 @@ bool isAuthenticClusterRequest(const Http::Request &request, QByteArrayView secr
         request.header(Wire::Report::SignatureHeader), reportSignature(secret, timestamp, nonce, request.body));
 }
 
-bool NonceCache::accept(const QByteArray &nonce, qint64 nowMs)
+bool NonceCache::accept(const QByteArray &nonce, qint64 monotonicMs, qint64 wallMs, qint64 sentAtMs)
 {
-    while (!m_order.empty() && m_order.front().first <= nowMs) {
-        m_seen.remove(m_order.front().second);
+    while (!m_order.empty() && m_order.front().keepUntil <= monotonicMs
+        && wallMs - m_order.front().sentAt > MaxClockSkewMs) {
+        m_seen.remove(m_order.front().nonce);
         m_order.pop_front();
     }
     if (m_seen.contains(nonce) || m_seen.size() >= MaxEntries) return false;
-    m_seen.insert(nonce, nowMs + KeepMs);
-    m_order.emplace_back(nowMs + KeepMs, nonce);
+    m_seen.insert(nonce);
+    m_order.push_back({ monotonicMs + KeepMs, sentAtMs, nonce });
     return true;
 }
 
@@ -77,7 +78,10 @@ SignedRequestGuard::Verdict SignedRequestGuard::check(const Http::Request &reque
 {
     if (!isAuthenticClusterRequest(request, m_secret)) return Verdict::BadSignature;
     if (m_secret.isEmpty()) return Verdict::Accepted;
-    if (!m_nonces.accept(request.header(Wire::Report::NonceHeader), m_clock.elapsed())) return Verdict::Replayed;
+    const qint64 sentAt = request.header(Wire::Report::TimestampHeader).toLongLong(); // checked above
+    if (!m_nonces.accept(
+            request.header(Wire::Report::NonceHeader), m_clock.elapsed(), QDateTime::currentMSecsSinceEpoch(), sentAt))
+        return Verdict::Replayed;
     return Verdict::Accepted;
 }
 

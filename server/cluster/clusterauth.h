@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QList>
 #include <QPair>
+#include <QSet>
 #include <QString>
 
 #include <deque>
@@ -25,23 +26,32 @@ QList<QPair<QByteArray, QByteArray>> signatureHeaders(QByteArrayView secret, QBy
 bool isAuthenticClusterRequest(const Http::Request &request, QByteArrayView secret);
 
 // The nonces of the signed requests accepted within the clock-skew window: a request whose nonce is
-// here is a replay. A nonce is kept for twice the window after it arrived (its timestamp may have
-// been up to one window ahead), on the receiver's monotonic clock, so memory is bounded by the
-// signed request rate times that; past MaxEntries (a rate no cluster of ours reaches) requests are
-// refused rather than let a replay through.
+// here is a replay. A nonce is forgotten once its request would be refused for its age anyway: by
+// the receiver's wall clock (sentAt more than the window ago) and, so that a wall clock stepping
+// forward cannot cut it short, by its monotonic clock (twice the window after arrival: its timestamp
+// may have been up to one window ahead). A wall clock stepping back keeps nonces longer, never
+// shorter. Memory is bounded by the signed request rate times that; past MaxEntries (a rate no
+// cluster of ours reaches) requests are refused rather than let a replay through.
 class NonceCache final
 {
 public:
     static constexpr qint64 KeepMs = 2 * MaxClockSkewMs;
     static constexpr qsizetype MaxEntries = 2'000'000;
 
-    // False for a nonce seen in the last KeepMs (or a full cache); otherwise remembers it.
-    bool accept(const QByteArray &nonce, qint64 nowMs);
+    // False for a nonce still remembered (or a full cache); otherwise remembers it. `monotonicMs`
+    // and `wallMs` are the receiver's clocks now, `sentAtMs` the request's timestamp.
+    bool accept(const QByteArray &nonce, qint64 monotonicMs, qint64 wallMs, qint64 sentAtMs);
     qsizetype size() const { return m_seen.size(); }
 
 private:
-    QHash<QByteArray, qint64> m_seen; // nonce -> when it may be forgotten
-    std::deque<std::pair<qint64, QByteArray>> m_order; // the same, oldest first
+    struct Entry
+    {
+        qint64 keepUntil = 0; // monotonic
+        qint64 sentAt = 0; // wall clock
+        QByteArray nonce;
+    };
+    QSet<QByteArray> m_seen;
+    std::deque<Entry> m_order; // arrival order, so keepUntil ascending
 };
 
 // Both checks for one receiving endpoint: authentic and not seen before. Unsigned requests (no

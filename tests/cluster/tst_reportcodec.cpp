@@ -140,15 +140,30 @@ private slots:
 
     void nonceCache()
     {
+        constexpr qint64 Window = Cluster::MaxClockSkewMs;
+        constexpr qint64 Wall = 1'700'000'000'000; // the receiver's wall clock at monotonic 0
         Cluster::NonceCache cache;
-        QVERIFY(cache.accept("aa", 0));
-        QVERIFY(!cache.accept("aa", 1)); // the same request again
-        QVERIFY(cache.accept("bb", 1)); // another request within the same ms
-        QVERIFY(!cache.accept("aa", Cluster::NonceCache::KeepMs - 1)); // still within twice the window
-        QVERIFY(cache.accept("aa", Cluster::NonceCache::KeepMs)); // forgotten: its timestamp is refused now
-        QCOMPARE(cache.size(), 2); // "bb" expires with the next call after its time
-        QVERIFY(cache.accept("cc", 3 * Cluster::NonceCache::KeepMs));
+        QVERIFY(cache.accept("aa", 0, Wall, Wall));
+        QVERIFY(!cache.accept("aa", 1, Wall + 1, Wall)); // the same request again
+        QVERIFY(cache.accept("bb", 1, Wall + 1, Wall + 1)); // another request within the same ms
+        QVERIFY(!cache.accept("aa", Cluster::NonceCache::KeepMs - 1, Wall + Cluster::NonceCache::KeepMs - 1, Wall));
+        // Forgotten once its timestamp is refused anyway.
+        QVERIFY(cache.accept("aa", Cluster::NonceCache::KeepMs, Wall + Cluster::NonceCache::KeepMs, Wall + 50000));
+        QCOMPARE(cache.size(), 2); // "bb" goes with the next call after its time
+        QVERIFY(cache.accept("cc", 3 * Window * 2, Wall + 3 * Window * 2, Wall + 3 * Window * 2));
         QCOMPARE(cache.size(), 1); // memory follows the rate, not the uptime
+    }
+
+    // The receiver's wall clock steps back a minute: a request captured before the step has an
+    // acceptable timestamp again, and its nonce must still be remembered.
+    void nonceCacheSurvivesAClockStepBack()
+    {
+        constexpr qint64 Wall = 1'700'000'000'000;
+        Cluster::NonceCache cache;
+        QVERIFY(cache.accept("aa", 0, Wall, Wall));
+        const qint64 later = 2 * Cluster::NonceCache::KeepMs; // monotonic: long past
+        QVERIFY(!cache.accept("aa", later, Wall + 10000, Wall)); // wall: stepped back, 10 s after
+        QVERIFY(cache.accept("aa", later + 1, Wall + Cluster::MaxClockSkewMs + 1, Wall + 40000));
     }
 
     void signedRequestGuard_data()
