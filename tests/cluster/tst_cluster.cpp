@@ -219,6 +219,41 @@ private slots:
         QCOMPARE(call(m_balancer.port, method, path, body, headers).status, status);
     }
 
+    // SPEC §4: a channel name over 1,024 bytes is "400::invalid channel" on subscribe, unsubscribe and
+    // publish, and a 400 from the delivery API; 1,024 bytes are fine.
+    void channelNameLimit()
+    {
+        const quint16 node1 = m_nodePorts[0];
+        const QString clientId = handshake(node1, u"longnames"_s);
+        QVERIFY(!clientId.isEmpty());
+        const QString longest = u"/"_s + QString(1023, u'x');
+        const QString tooLong = u"/"_s + QString(1024, u'x');
+        const auto reply
+            = [&](const QJsonObject &message) { return bayeux(node1, message).jsonArray().at(0).toObject(); };
+        const auto meta = [&](const QString &channel, const QString &subscription) {
+            return reply(
+                { { u"channel"_s, channel }, { u"clientId"_s, clientId }, { u"subscription"_s, subscription } });
+        };
+        QVERIFY(meta(u"/meta/subscribe"_s, longest).value(u"successful"_s).toBool());
+        for (const QString &channel : { u"/meta/subscribe"_s, u"/meta/unsubscribe"_s }) {
+            const QJsonObject refused = meta(channel, tooLong);
+            QVERIFY(!refused.value(u"successful"_s).toBool());
+            QCOMPARE(refused.value(u"error"_s).toString(), u"400::invalid channel"_s);
+        }
+        const QJsonObject published
+            = reply({ { u"channel"_s, tooLong }, { u"clientId"_s, clientId }, { u"data"_s, u"x"_s } });
+        QVERIFY(!published.value(u"successful"_s).toBool());
+        QCOMPARE(published.value(u"error"_s).toString(), u"400::invalid channel"_s);
+        const QJsonObject toUser { { u"channel"_s, tooLong }, { u"exoId"_s, u"longnames"_s },
+            { u"message"_s, u"x"_s } };
+        QCOMPARE(send("sendprivatemessage", toUser).status, 400);
+        QJsonObject atTheLimit = toUser;
+        atTheLimit.insert(u"channel"_s, longest);
+        QTRY_COMPARE_WITH_TIMEOUT(send("sendprivatemessage", atTheLimit).status, 200, kWaitMs);
+        bayeux(node1, { { u"channel"_s, u"/meta/disconnect"_s }, { u"clientId"_s, clientId } });
+        get(m_balancer.port, "/rest/releasecometd/longnames/");
+    }
+
     // A signed delivery batch captured on the way is refused the second time, within its timestamp
     // window: one copy reaches the client.
     void deliveryBatchReplayIsRefused()
