@@ -4,9 +4,8 @@
 
 namespace Balancer {
 
-void ChannelTable::apply(const QString &nodeId, const QList<ChannelPresence> &channels, bool fullList)
+void ChannelTable::apply(const QString &nodeId, const QList<ChannelPresence> &channels)
 {
-    if (fullList) m_byNode.remove(nodeId);
     if (channels.isEmpty()) return;
     QHash<QString, Figures> &table = m_byNode[nodeId];
     for (const ChannelPresence &c : channels) {
@@ -16,6 +15,14 @@ void ChannelTable::apply(const QString &nodeId, const QList<ChannelPresence> &ch
             table.insert(c.channel, { c.subscribers, c.messages });
     }
     if (table.isEmpty()) m_byNode.remove(nodeId);
+}
+
+void ChannelTable::dropUnlisted(const QString &nodeId, const QSet<QString> &listed)
+{
+    const auto table = m_byNode.find(nodeId);
+    if (table == m_byNode.end()) return;
+    table->removeIf([&](const auto &entry) { return !listed.contains(entry.key()); });
+    if (table->isEmpty()) m_byNode.erase(table);
 }
 
 void ChannelTable::dropNode(const QString &nodeId)

@@ -4,6 +4,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QSet>
 #include <QString>
 
 namespace Balancer {
@@ -13,9 +14,10 @@ namespace Balancer {
 class ChannelTable final
 {
 public:
-    // A full list replaces what the node had; otherwise each entry updates one channel, and an
-    // entry with 0 subscribers removes it.
-    void apply(const QString &nodeId, const QList<ChannelPresence> &channels, bool fullList);
+    // Each entry updates one channel of the node; an entry with 0 subscribers removes it.
+    void apply(const QString &nodeId, const QList<ChannelPresence> &channels);
+    // The end of the node's full list: its channels not listed are gone.
+    void dropUnlisted(const QString &nodeId, const QSet<QString> &listed);
     void dropNode(const QString &nodeId);
     // Every channel with subscribers somewhere: subscribers and message counts summed over nodes.
     QList<ChannelPresence> channels() const;

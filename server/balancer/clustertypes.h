@@ -73,10 +73,25 @@ struct ChannelPresence
     friend bool operator==(const ChannelPresence &, const ChannelPresence &) = default;
 };
 
-// A node's heartbeat. `users` holds only the users whose sessions changed since the previous
-// report, so that a heartbeat of a node with 20,000 users costs nothing per user; with `fullList`
-// it holds every user with live sessions on the node, and any other user the state had there loses
-// its sessions there. Nodes send a full list when the answer asks for one, and periodically.
+// One page of a node's full list. A full list is sent as a sequence of pages (an epoch) so that no
+// report grows with the node's state: page 0 opens the epoch, pages come in order, and on the page
+// marked `last` every user and channel of the node that the epoch did not mention (in a page or in
+// an incremental report sent during it) is dropped. A page out of sequence abandons the epoch and
+// the answer asks for a new full list.
+struct FullListPage
+{
+    quint64 epoch = 0; // chosen by the node; a new one for every full list it starts
+    int page = 0; // 0, 1, 2, ... within the epoch
+    bool last = false;
+
+    friend bool operator==(const FullListPage &, const FullListPage &) = default;
+};
+
+// A node's heartbeat. `users` and `channels` hold the users and channels that changed since the
+// previous report, so that a heartbeat of a node with 20,000 users costs nothing per user; a report
+// that carries `fullList` also holds one page of the node's complete list. Every entry is an
+// upsert (0 sessions or 0 subscribers: gone). Nodes send a full list when the answer asks for one,
+// and periodically.
 struct NodeReport
 {
     QString nodeId;
@@ -86,8 +101,8 @@ struct NodeReport
     qint64 messagesIn = 0;
     qint64 messagesOut = 0;
     QList<UserPresence> users;
-    QList<ChannelPresence> channels; // like `users`: the changed ones, or all with fullList
-    bool fullList = false;
+    QList<ChannelPresence> channels;
+    std::optional<FullListPage> fullList;
 };
 
 struct ReportResult
@@ -98,8 +113,8 @@ struct ReportResult
         Rejected, // invalid node id, URL or maxConnection; nothing applied
     };
     Status status = Status::Accepted;
-    // The state does not know the node's users (first report, or back from down): the next report
-    // should carry the full list.
+    // The state does not know the node's users (first report, back from down, or a page out of
+    // sequence) and no full list is under way: the node should start one.
     bool wantFullList = false;
     QString error; // for Rejected, for the log and the 400 body
 };

@@ -67,29 +67,56 @@ ReportResult MemoryClusterState::report(const NodeReport &report, qint64 now)
     const QString nodeId = outcome.node->id;
     if (outcome.changed) markChanged(nodeId);
 
-    QList<UserPresence> users;
-    users.reserve(report.users.size());
+    const bool inSequence = !report.fullList || followPage(nodeId, *report.fullList);
+    FullListProgress *progress = nullptr;
+    if (const auto it = m_fullLists.find(nodeId); it != m_fullLists.end()) progress = &*it;
+
+    // Every entry is an upsert, page or change alike; during a full list each one counts as
+    // mentioned, so that a user who arrived after its page was cut is not dropped at the end.
     for (const UserPresence &presence : report.users) {
-        if (TokenSigner::isValidUser(presence.user))
-            users.append(presence);
-        else
+        if (!TokenSigner::isValidUser(presence.user)) {
             qCWarning(lcBalancer) << "node" << nodeId << "reported an invalid user name; ignored";
+            continue;
+        }
+        m_users.applyPresence(nodeId, presence);
+        if (progress && presence.sessions > 0) progress->users.insert(presence.user);
     }
-    if (report.fullList) {
-        m_users.applyFullList(nodeId, users);
+    // Channel changes only count on top of a full list: until then the node is asked for one.
+    if (progress || m_nodes.find(nodeId)->knowsUsers) {
+        m_channels.apply(nodeId, report.channels);
+        if (progress) {
+            for (const ChannelPresence &channel : report.channels) {
+                if (channel.subscribers > 0) progress->channels.insert(channel.channel);
+            }
+        }
+    }
+    if (progress && inSequence && report.fullList && report.fullList->last) {
+        m_users.dropUnlisted(nodeId, progress->users);
+        m_channels.dropUnlisted(nodeId, progress->channels);
         m_nodes.setKnowsUsers(nodeId);
-    } else {
-        for (const UserPresence &presence : std::as_const(users))
-            m_users.applyPresence(nodeId, presence);
+        m_fullLists.erase(m_fullLists.find(nodeId));
     }
-    // Changes only count on top of a full list: until then the node is asked for one.
-    if (report.fullList || m_nodes.find(nodeId)->knowsUsers) m_channels.apply(nodeId, report.channels, report.fullList);
 
     ReportResult result;
     result.status = outcome.joined ? ReportResult::Status::Joined : ReportResult::Status::Accepted;
-    result.wantFullList = !m_nodes.find(nodeId)->knowsUsers;
+    result.wantFullList = !inSequence || (!m_nodes.find(nodeId)->knowsUsers && !m_fullLists.contains(nodeId));
     publish();
     return result;
+}
+
+bool MemoryClusterState::followPage(const QString &nodeId, const FullListPage &page)
+{
+    if (page.page == 0) m_fullLists.insert(nodeId, { page.epoch, 0, {}, {} });
+    const auto it = m_fullLists.find(nodeId);
+    if (it != m_fullLists.end() && it->epoch == page.epoch && it->nextPage == page.page) {
+        ++it->nextPage;
+        return true;
+    }
+    // A page lost on the way, or this balancer restarted mid-list: what was gathered proves nothing.
+    qCInfo(lcBalancer) << "node" << nodeId << "sent page" << page.page << "of full list" << page.epoch
+                       << "out of sequence; asking for a new one";
+    if (it != m_fullLists.end()) m_fullLists.erase(it);
+    return false;
 }
 
 void MemoryClusterState::expire(qint64 now)
@@ -97,6 +124,7 @@ void MemoryClusterState::expire(qint64 now)
     for (const QString &nodeId : m_nodes.expire(now, m_options.nodeTimeoutMs)) {
         m_users.dropNode(nodeId);
         m_channels.dropNode(nodeId);
+        m_fullLists.remove(nodeId);
         markChanged(nodeId);
     }
     m_users.expireReservations(now);

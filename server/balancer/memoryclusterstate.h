@@ -6,6 +6,8 @@
 #include "noderegistry.h"
 #include "usertable.h"
 
+#include <QHash>
+#include <QSet>
 #include <QStringList>
 
 namespace Balancer {
@@ -52,6 +54,16 @@ public:
     QList<ChannelPresence> channels() const override;
 
 private:
+    // A node's full list under way: the page expected next and what the epoch has mentioned so far.
+    struct FullListProgress
+    {
+        quint64 epoch = 0;
+        int nextPage = 0;
+        QSet<QString> users;
+        QSet<QString> channels;
+    };
+    // Follows the report's page, if any; false when it is out of sequence (the epoch is abandoned).
+    bool followPage(const QString &nodeId, const FullListPage &page);
     NodeInfo infoOf(const NodeRegistry::Node &node) const;
     std::optional<NodeInfo> setDraining(const QString &nodeId, bool draining);
     PlaceResult reserve(const QString &user, const NodeRegistry::Node &node, qint64 now);
@@ -64,6 +76,7 @@ private:
     UserTable m_users;
     ChannelTable m_channels;
     QStringList m_changedNodes;
+    QHash<QString, FullListProgress> m_fullLists; // node id -> its full list under way
 };
 
 } // namespace Balancer

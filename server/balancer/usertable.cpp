@@ -130,17 +130,11 @@ void UserTable::applyPresence(const QString &nodeId, const UserPresence &presenc
     });
 }
 
-void UserTable::applyFullList(const QString &nodeId, const QList<UserPresence> &listed)
+void UserTable::dropUnlisted(const QString &nodeId, const QSet<QString> &listed)
 {
-    QSet<QString> present;
-    present.reserve(listed.size());
-    for (const UserPresence &presence : listed) {
-        applyPresence(nodeId, presence);
-        if (presence.sessions > 0) present.insert(presence.user);
-    }
     const QSet<QString> holders = m_slots.value(nodeId); // a copy: modify() edits the set
     for (const QString &user : holders) {
-        if (present.contains(user)) continue;
+        if (listed.contains(user)) continue;
         const Record *record = find(user);
         if (record && record->presenceOn(nodeId))
             modify(user, [&](Record &changed) { removePresence(changed, nodeId); });

@@ -63,8 +63,9 @@ public:
     // What nodeId says about one user. A session that opened consumes the user's pending reservation
     // wherever it was: the client connected, here or (having skipped cometdurl) elsewhere.
     void applyPresence(const QString &nodeId, const UserPresence &presence);
-    // nodeId's complete list: users it does not list lose their sessions there (not their reservation).
-    void applyFullList(const QString &nodeId, const QList<UserPresence> &listed);
+    // The end of nodeId's full list: users with sessions there that it did not list lose them (not
+    // their reservation).
+    void dropUnlisted(const QString &nodeId, const QSet<QString> &listed);
     // nodeId is down: every session and reservation there is gone.
     void dropNode(const QString &nodeId);
     void expireReservations(qint64 now);

@@ -18,8 +18,10 @@ public:
         DeepWildcard, // "/a/**": one or more segments
     };
 
-    // Longer names are refused: a client must not make the server store arbitrarily long keys.
-    static constexpr qsizetype MaxLength = 512;
+    // Longer names are refused (SPEC §4: 1,024 bytes of UTF-8): a client must not make the server
+    // store arbitrarily long keys. Segments are ASCII only, so a valid name's UTF-8 bytes are its
+    // QChars, and the check can run before the scan.
+    static constexpr qsizetype MaxLength = 1024;
 
     // Segments are non-empty runs of [A-Za-z0-9] and - _ ! ~ ( ) $ @ . + # { } (CometD's set without
     // the space); "*" and "**" only as the whole last segment.

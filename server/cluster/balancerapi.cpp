@@ -55,12 +55,14 @@ BalancerApi::BalancerApi(
     , m_state(state)
     , m_secret(std::move(secret))
     , m_credentials(std::move(sendCredentials))
-    , m_delivery(std::make_unique<HttpDeliveryTransport>(m_secret, [this] {
-        QSet<QString> urls;
-        for (const Balancer::NodeInfo &node : m_state->nodes())
-            urls.insert(node.url);
-        return urls;
-    }))
+    , m_delivery(std::make_unique<HttpDeliveryTransport>(m_secret,
+          [this] {
+              QSet<QString> urls;
+              for (const Balancer::NodeInfo &node : m_state->nodes())
+                  urls.insert(node.url);
+              return urls;
+          }))
+    , m_guard(m_secret)
 {
     m_clock.start();
     m_expiry.setSingleShot(true);
@@ -153,8 +155,15 @@ void BalancerApi::releaseCometd(Http::Responder &responder, const QString &user)
 
 void BalancerApi::report(const Http::Request &request, Http::Responder &responder)
 {
-    if (!isAuthenticClusterRequest(request, m_secret)) {
+    switch (m_guard.check(request)) {
+    case SignedRequestGuard::Verdict::Accepted:
+        break;
+    case SignedRequestGuard::Verdict::BadSignature:
         qCWarning(lcCluster) << "refused a report without a valid signature from" << request.peer.toString();
+        responder.respond(Rest::unauthorized());
+        return;
+    case SignedRequestGuard::Verdict::Replayed:
+        qCWarning(lcCluster) << "refused a replayed report from" << request.peer.toString();
         responder.respond(Rest::unauthorized());
         return;
     }
@@ -164,12 +173,6 @@ void BalancerApi::report(const Http::Request &request, Http::Responder &responde
         return;
     }
     const auto &nodeReport = std::get<Balancer::NodeReport>(decoded);
-    if (!m_replays.accept(nodeReport.nodeId, request)) {
-        qCWarning(lcCluster) << "refused a replayed report for node" << nodeReport.nodeId << "from"
-                             << request.peer.toString();
-        responder.respond(Rest::unauthorized());
-        return;
-    }
     const Balancer::ReportResult result = acceptReport(nodeReport);
     if (result.status == Balancer::ReportResult::Status::Rejected) {
         responder.respond(Http::Response::error(400, result.error));

@@ -51,7 +51,7 @@ private:
     QElapsedTimer m_clock;
     QTimer m_expiry;
     std::unique_ptr<DeliveryTransport> m_delivery;
-    ReplayGuard m_replays;
+    SignedRequestGuard m_guard;
 };
 
 } // namespace Cluster

@@ -5,44 +5,84 @@
 #include "wire.h"
 
 #include <QDateTime>
+#include <QRandomGenerator>
 
+#include <algorithm>
+#include <array>
 #include <cstdlib>
 
 namespace Cluster {
 
 namespace {
-// A signed request older or newer than this is refused: a captured one cannot be replayed later.
-constexpr qint64 MaxClockSkewMs = 30000;
+
+constexpr qsizetype NonceBytes = 16;
+
+QByteArray newNonce()
+{
+    std::array<quint32, NonceBytes / sizeof(quint32)> words {};
+    QRandomGenerator::system()->fillRange(words.data(), qsizetype(words.size()));
+    return QByteArray(reinterpret_cast<const char *>(words.data()), NonceBytes).toHex();
+}
+
+bool isNonceForm(QByteArrayView nonce)
+{
+    return nonce.size() == 2 * NonceBytes
+        && std::ranges::all_of(nonce, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
 } // namespace
 
 QList<QPair<QByteArray, QByteArray>> signatureHeaders(QByteArrayView secret, QByteArrayView body)
 {
     if (secret.isEmpty()) return {};
     const QByteArray timestamp = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
+    const QByteArray nonce = newNonce();
     return { { Wire::Report::TimestampHeader.toByteArray(), timestamp },
-        { Wire::Report::SignatureHeader.toByteArray(), reportSignature(secret, timestamp, body) } };
+        { Wire::Report::NonceHeader.toByteArray(), nonce },
+        { Wire::Report::SignatureHeader.toByteArray(), reportSignature(secret, timestamp, nonce, body) } };
 }
 
 bool isAuthenticClusterRequest(const Http::Request &request, QByteArrayView secret)
 {
     if (secret.isEmpty()) return request.isLoopbackPeer();
     const QByteArray timestamp = request.header(Wire::Report::TimestampHeader);
+    const QByteArray nonce = request.header(Wire::Report::NonceHeader);
     bool ok = false;
     const qint64 sentAt = timestamp.toLongLong(&ok);
-    if (!ok || std::abs(QDateTime::currentMSecsSinceEpoch() - sentAt) > MaxClockSkewMs) return false;
+    if (!ok || std::abs(QDateTime::currentMSecsSinceEpoch() - sentAt) > MaxClockSkewMs || !isNonceForm(nonce))
+        return false;
     return Rest::constantTimeEquals(
-        request.header(Wire::Report::SignatureHeader), reportSignature(secret, timestamp, request.body));
+        request.header(Wire::Report::SignatureHeader), reportSignature(secret, timestamp, nonce, request.body));
 }
 
-bool ReplayGuard::accept(const QString &nodeId, const Http::Request &request)
+bool NonceCache::accept(const QByteArray &nonce, qint64 monotonicMs, qint64 wallMs, qint64 sentAtMs)
 {
-    const QByteArray signature = request.header(Wire::Report::SignatureHeader);
-    if (signature.isEmpty()) return true; // unsigned: no secret configured, loopback only
-    const qint64 timestamp = request.header(Wire::Report::TimestampHeader).toLongLong();
-    Last &last = m_last[nodeId];
-    if (timestamp < last.timestamp || (timestamp == last.timestamp && signature == last.signature)) return false;
-    last = { timestamp, signature };
+    while (!m_order.empty() && m_order.front().keepUntil <= monotonicMs
+        && wallMs - m_order.front().sentAt > MaxClockSkewMs) {
+        m_seen.remove(m_order.front().nonce);
+        m_order.pop_front();
+    }
+    if (m_seen.contains(nonce) || m_seen.size() >= MaxEntries) return false;
+    m_seen.insert(nonce);
+    m_order.push_back({ monotonicMs + KeepMs, sentAtMs, nonce });
     return true;
+}
+
+SignedRequestGuard::SignedRequestGuard(QByteArray secret)
+    : m_secret(std::move(secret))
+{
+    m_clock.start();
+}
+
+SignedRequestGuard::Verdict SignedRequestGuard::check(const Http::Request &request)
+{
+    if (!isAuthenticClusterRequest(request, m_secret)) return Verdict::BadSignature;
+    if (m_secret.isEmpty()) return Verdict::Accepted;
+    const qint64 sentAt = request.header(Wire::Report::TimestampHeader).toLongLong(); // checked above
+    if (!m_nonces.accept(
+            request.header(Wire::Report::NonceHeader), m_clock.elapsed(), QDateTime::currentMSecsSinceEpoch(), sentAt))
+        return Verdict::Replayed;
+    return Verdict::Accepted;
 }
 
 } // namespace Cluster

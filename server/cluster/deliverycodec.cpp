@@ -11,13 +11,12 @@ using namespace Qt::StringLiterals;
 
 namespace Cluster {
 
-QByteArray encodeDeliveries(const QList<Delivery> &deliveries)
+namespace {
+
+void appendDelivery(QByteArray &out, const Delivery &d)
 {
     // Written as bytes: the balancer encodes every message it routes, and a QJsonObject per entry
     // cost more than the rest of its work on the message.
-    QByteArray out;
-    out.reserve(deliveries.size() * 128);
-    out += '[';
     const auto field = [&out](QLatin1StringView key, const QJsonValue &value, bool first = false) {
         if (!first) out += ',';
         out += '"';
@@ -25,20 +24,54 @@ QByteArray encodeDeliveries(const QList<Delivery> &deliveries)
         out += "\":";
         Bayeux::appendJsonValue(out, value);
     };
+    const Rest::DeliveryRequest &r = d.request;
+    out += '{';
+    field(Wire::Rest::Channel, r.channel, true);
+    if (!r.exoId.isEmpty()) field(Wire::Rest::ExoId, r.exoId);
+    if (!r.id.isEmpty()) field(Wire::Rest::Id, r.id);
+    field(Wire::Rest::Message, r.message);
+    field(Wire::ClusterDelivery::Type,
+        QString(d.isPrivate ? Wire::ClusterDelivery::Private : Wire::ClusterDelivery::Broadcast));
+    out += '}';
+}
+
+} // namespace
+
+QByteArray encodeDeliveries(const QList<Delivery> &deliveries)
+{
+    QByteArray out;
+    out.reserve(deliveries.size() * 128);
+    out += '[';
     for (const Delivery &d : deliveries) {
-        const Rest::DeliveryRequest &r = d.request;
         if (out.size() > 1) out += ',';
-        out += '{';
-        field(Wire::Rest::Channel, r.channel, true);
-        if (!r.exoId.isEmpty()) field(Wire::Rest::ExoId, r.exoId);
-        if (!r.id.isEmpty()) field(Wire::Rest::Id, r.id);
-        field(Wire::Rest::Message, r.message);
-        field(Wire::ClusterDelivery::Type,
-            QString(d.isPrivate ? Wire::ClusterDelivery::Private : Wire::ClusterDelivery::Broadcast));
-        out += '}';
+        appendDelivery(out, d);
     }
     out += ']';
     return out;
+}
+
+DeliveryBatchWriter::DeliveryBatchWriter()
+{
+    m_body += '[';
+}
+
+bool DeliveryBatchWriter::add(const Delivery &delivery)
+{
+    if (m_count >= MaxDeliveryBatch) return false;
+    m_entry.clear();
+    appendDelivery(m_entry, delivery);
+    // +2: the comma before it and the closing bracket.
+    if (m_count > 0 && m_body.size() + m_entry.size() + 2 > MaxDeliveryBatchBytes) return false;
+    if (m_count > 0) m_body += ',';
+    m_body += m_entry;
+    ++m_count;
+    return true;
+}
+
+QByteArray DeliveryBatchWriter::finish()
+{
+    m_body += ']';
+    return std::exchange(m_body, {});
 }
 
 std::variant<QList<Delivery>, Rest::DeliveryError> decodeDeliveries(const QByteArray &body)

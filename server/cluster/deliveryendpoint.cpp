@@ -9,17 +9,28 @@
 
 #include <QLoggingCategory>
 
+#include <memory>
+
 Q_DECLARE_LOGGING_CATEGORY(lcCluster)
 
 namespace Cluster {
 
 void registerDeliveryRoute(Http::Router &router, Bayeux::BayeuxEngine *engine, QByteArray secret)
 {
+    // The route's handler is copied around by the router: the nonces it has seen are shared.
+    auto guard = std::make_shared<SignedRequestGuard>(std::move(secret));
     router.add(
         { Http::Method::Post }, QString(Wire::ClusterDelivery::Path),
-        [engine, secret](Http::Request &&request, Http::Responder &&responder, const Http::Router::Params &) {
-            if (!isAuthenticClusterRequest(request, secret)) {
+        [engine, guard](Http::Request &&request, Http::Responder &&responder, const Http::Router::Params &) {
+            switch (guard->check(request)) {
+            case SignedRequestGuard::Verdict::Accepted:
+                break;
+            case SignedRequestGuard::Verdict::BadSignature:
                 qCWarning(lcCluster) << "refused deliveries without a valid signature from" << request.peer.toString();
+                responder.respond(Rest::unauthorized());
+                return;
+            case SignedRequestGuard::Verdict::Replayed:
+                qCWarning(lcCluster) << "refused replayed deliveries from" << request.peer.toString();
                 responder.respond(Rest::unauthorized());
                 return;
             }

@@ -49,18 +49,16 @@ void DeliveryLink::pump()
 
 void DeliveryLink::post(Cometd::HttpConnection *connection)
 {
-    const qsizetype n = std::min(m_queue.size(), MaxDeliveryBatch);
+    DeliveryBatchWriter writer;
+    while (writer.count() < m_queue.size() && writer.add(m_queue.at(writer.count()).delivery)) { }
+    const qsizetype n = writer.count();
     QList<Item> batch(std::make_move_iterator(m_queue.begin()), std::make_move_iterator(m_queue.begin() + n));
     m_queue.remove(0, n);
 
-    QList<Delivery> deliveries;
-    deliveries.reserve(n);
-    for (const Item &item : std::as_const(batch))
-        deliveries.append(item.delivery);
     Cometd::HttpRequest request;
     request.method = QByteArrayLiteral("POST");
     request.url = m_target;
-    request.body = encodeDeliveries(deliveries);
+    request.body = writer.finish();
     request.headers = signatureHeaders(m_secret, request.body);
     request.headers.append({ QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") });
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "channelactivity.h"
 #include "clustertypes.h"
 
 #include <QDateTime>
@@ -8,10 +9,12 @@
 #include <QLoggingCategory>
 #include <QObject>
 #include <QSet>
+#include <QStringList>
 #include <QTimer>
 #include <QUrl>
 
 #include <functional>
+#include <optional>
 
 Q_DECLARE_LOGGING_CATEGORY(lcCluster)
 
@@ -37,10 +40,13 @@ struct ReporterOptions
 using ReportDone = std::function<void(bool accepted, bool wantFullList)>;
 using ReportSink = std::function<void(const Balancer::NodeReport &report, ReportDone done)>;
 
-// Keeps the balancer told about this node: follows the engine's sessions per user and sends a
-// report on a heartbeat and promptly after sessions open or close (changes of one event-loop turn
-// go in one report). Only users that changed since the last accepted report are sent, unless the
-// balancer asks for the full list. One report in flight at a time.
+// Keeps the balancer told about this node: follows the engine's sessions per user and its channels,
+// and sends a report on a heartbeat and promptly after sessions open or close (changes of one
+// event-loop turn go in one report). Only users and channels that changed since the last accepted
+// report are sent, plus, when the balancer asks for it and periodically, the full list in pages.
+// Every report stays within MaxReportBytes: changes that do not fit stay pending and go in the next
+// report at once, and so does the next page. One report in flight at a time; each report is also a
+// heartbeat, so liveness never waits on the size of the state.
 class NodeReporter final : public QObject
 {
     Q_OBJECT
@@ -49,7 +55,7 @@ public:
     NodeReporter(Bayeux::BayeuxEngine *engine, ReporterOptions options, ReportSink sink, QObject *parent = nullptr);
     ~NodeReporter() override;
 
-    void start(); // first report (a full list) now, then the heartbeat
+    void start(); // first report (page 0 of a full list) now, then the heartbeat
 
 private:
     struct SessionEntry
@@ -59,11 +65,29 @@ private:
     };
     using UserSessions = QHash<QByteArray, SessionEntry>;
 
+    // A full list under way: what the node held when it started, sent page by page with current
+    // figures. Users gone since are skipped (their change says so); channels changed since are
+    // skipped too (the snapshot's figures are stale, and their change is sent anyway).
+    struct FullList
+    {
+        quint64 epoch = 0;
+        int nextPage = 0;
+        QStringList users;
+        qsizetype nextUser = 0;
+        QList<Bayeux::ChannelStat> channels;
+        qsizetype nextChannel = 0;
+        QSet<QString> changedChannels;
+    };
+
     void sessionOpened(const QString &user, const QByteArray &clientId, QLatin1StringView transport);
     void sessionClosed(const QString &user, const QByteArray &clientId);
     void scheduleSoon();
     void sendNow();
-    void finished(bool accepted, bool wantFullList, bool wasFull);
+    void startFullList();
+    // Adds pending changes, then the next page, while they fit in `budget` bytes.
+    void fill(Balancer::NodeReport &report, qsizetype budget);
+    void finished(bool accepted, bool wantFullList);
+    bool hasPendingWork() const;
     Balancer::UserPresence presenceOf(const QString &user) const;
 
     Bayeux::BayeuxEngine *m_engine;
@@ -72,8 +96,13 @@ private:
     QHash<QString, UserSessions> m_users;
     QSet<QString> m_dirty; // changed since the last accepted report
     QSet<QString> m_opened; // a session opened since the last accepted report
+    QHash<QString, Balancer::ChannelPresence> m_dirtyChannels; // latest figures not yet sent
     QSet<QString> m_sentDirty; // what the report in flight carries
     QSet<QString> m_sentOpened;
+    QList<Balancer::ChannelPresence> m_sentChannels;
+    std::optional<Balancer::FullListPage> m_sentPage;
+    std::optional<FullList> m_fullList;
+    quint64 m_nextEpoch;
     bool m_inFlight = false;
     bool m_again = false; // something changed while a report was in flight
     bool m_soon = false; // a send is queued for the end of this event-loop turn

@@ -48,7 +48,79 @@ ReportError bad(QLatin1StringView key)
     return { u"missing or invalid \""_s + key + u'"' };
 }
 
+// What a JSON string takes at most: quotes, escapes (\uXXXX for a control character) and UTF-8.
+qsizetype stringBound(const QString &s)
+{
+    qsizetype n = 2;
+    for (const QChar c : s) {
+        const char16_t u = c.unicode();
+        if (u < 0x20)
+            n += 6;
+        else if (u == u'"' || u == u'\\' || (u >= 0x80 && (u < 0x800 || c.isSurrogate())))
+            n += 2; // an escape, or two bytes of UTF-8 (a surrogate pair: four for its two QChars)
+        else if (u < 0x80)
+            n += 1;
+        else
+            n += 3;
+    }
+    return n;
+}
+
+constexpr qsizetype NumberBound = 20; // a qint64 or a double written by QJsonDocument
+constexpr qsizetype keyBound(QLatin1StringView key)
+{
+    return key.size() + 4; // "key": and a comma
+}
+
+std::optional<Balancer::FullListPage> page(const QJsonObject &o, bool *ok)
+{
+    const QJsonValue v = o.value(Wire::Report::FullList);
+    *ok = true;
+    if (v.isUndefined() || v == QJsonValue(false)) return std::nullopt;
+    // A node of the previous version sends its whole list as `true`: one page.
+    if (v == QJsonValue(true)) return Balancer::FullListPage { 0, 0, true };
+    const QJsonObject p = v.toObject();
+    const auto epoch = count(p, Wire::Report::Epoch);
+    const auto number = count(p, Wire::Report::Page);
+    const auto last = boolean(p, Wire::Report::Last);
+    const bool complete
+        = p.contains(Wire::Report::Epoch) && p.contains(Wire::Report::Page) && p.contains(Wire::Report::Last);
+    if (!v.isObject() || !complete || !epoch || !number || *number > std::numeric_limits<int>::max() || !last) {
+        *ok = false;
+        return std::nullopt;
+    }
+    return Balancer::FullListPage { quint64(*epoch), int(*number), *last };
+}
+
 } // namespace
+
+qsizetype encodedSizeBound(const Balancer::NodeReport &reportWithoutEntries)
+{
+    using namespace Wire::Report;
+    qsizetype n = 2; // {}
+    n += keyBound(NodeId) + stringBound(reportWithoutEntries.nodeId) + keyBound(Url)
+        + stringBound(reportWithoutEntries.url);
+    for (const QLatin1StringView key : { MaxConnection, Sessions, MessagesIn, MessagesOut })
+        n += keyBound(key) + NumberBound;
+    n += keyBound(Users) + 2 + keyBound(Channels) + 2;
+    n += keyBound(FullList) + 2 + keyBound(Epoch) + NumberBound + keyBound(Page) + NumberBound + keyBound(Last) + 5;
+    return n;
+}
+
+qsizetype encodedSizeBound(const Balancer::UserPresence &user)
+{
+    using namespace Wire::Report;
+    // {"user":..,"sessions":N,"opened":false,"transport":..,"connectedSince":"2026-01-01T00:00:00.000Z"},
+    return 3 + keyBound(User) + stringBound(user.user) + keyBound(Sessions) + NumberBound + keyBound(Opened) + 5
+        + keyBound(Transport) + stringBound(user.transport) + keyBound(ConnectedSince) + 2 + 30;
+}
+
+qsizetype encodedSizeBound(const Balancer::ChannelPresence &channel)
+{
+    using namespace Wire::Report;
+    return 3 + keyBound(Channel) + stringBound(channel.channel) + keyBound(Subscribers) + NumberBound
+        + keyBound(Messages) + NumberBound;
+}
 
 QByteArray encodeReport(const Balancer::NodeReport &report)
 {
@@ -66,11 +138,15 @@ QByteArray encodeReport(const Balancer::NodeReport &report)
         channels.append(QJsonObject { { Wire::Report::Channel, c.channel },
             { Wire::Report::Subscribers, c.subscribers }, { Wire::Report::Messages, c.messages } });
     }
-    const QJsonObject o { { Wire::Report::NodeId, report.nodeId }, { Wire::Report::Url, report.url },
+    QJsonObject o { { Wire::Report::NodeId, report.nodeId }, { Wire::Report::Url, report.url },
         { Wire::Report::MaxConnection, report.maxConnection }, { Wire::Report::Sessions, report.sessions },
         { Wire::Report::MessagesIn, report.messagesIn }, { Wire::Report::MessagesOut, report.messagesOut },
-        { Wire::Report::Users, users }, { Wire::Report::Channels, channels },
-        { Wire::Report::FullList, report.fullList } };
+        { Wire::Report::Users, users }, { Wire::Report::Channels, channels } };
+    if (const auto &page = report.fullList) {
+        o.insert(Wire::Report::FullList,
+            QJsonObject { { Wire::Report::Epoch, qint64(page->epoch) }, { Wire::Report::Page, page->page },
+                { Wire::Report::Last, page->last } });
+    }
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
@@ -95,15 +171,16 @@ std::variant<Balancer::NodeReport, ReportError> decodeReport(const QByteArray &b
     if (!in) return bad(Wire::Report::MessagesIn);
     const auto out = count(o, Wire::Report::MessagesOut);
     if (!out) return bad(Wire::Report::MessagesOut);
-    const auto fullList = boolean(o, Wire::Report::FullList);
-    if (!fullList) return bad(Wire::Report::FullList);
+    bool pageOk = false;
+    const auto fullList = page(o, &pageOk);
+    if (!pageOk) return bad(Wire::Report::FullList);
     r.nodeId = *nodeId;
     r.url = *url;
     r.maxConnection = int(*maxConnection);
     r.sessions = *sessions;
     r.messagesIn = *in;
     r.messagesOut = *out;
-    r.fullList = *fullList;
+    r.fullList = fullList;
 
     const QJsonValue users = o.value(Wire::Report::Users);
     if (!users.isUndefined() && !users.isArray()) return bad(Wire::Report::Users);
@@ -162,10 +239,12 @@ std::optional<bool> decodeReportAnswer(const QByteArray &body)
     return v.toBool();
 }
 
-QByteArray reportSignature(QByteArrayView secret, QByteArrayView timestamp, QByteArrayView body)
+QByteArray reportSignature(QByteArrayView secret, QByteArrayView timestamp, QByteArrayView nonce, QByteArrayView body)
 {
     QMessageAuthenticationCode mac(QCryptographicHash::Sha256, secret.toByteArray());
     mac.addData(timestamp.data(), timestamp.size());
+    mac.addData("\n", 1);
+    mac.addData(nonce.data(), nonce.size());
     mac.addData("\n", 1);
     mac.addData(body.data(), body.size());
     return mac.result().toHex();

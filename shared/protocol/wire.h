@@ -175,8 +175,9 @@ namespace Report {
 inline constexpr QLatin1StringView Path { "/cluster/report" };
 inline constexpr QByteArrayView SignatureHeader {
     "X-Cometd-Signature"
-}; // hex HMAC-SHA256(secret, timestamp "\n" body)
+}; // hex HMAC-SHA256(secret, timestamp "\n" nonce "\n" body)
 inline constexpr QByteArrayView TimestampHeader { "X-Cometd-Timestamp" }; // unix milliseconds
+inline constexpr QByteArrayView NonceHeader { "X-Cometd-Nonce" }; // 128 random bits, 32 lowercase hex digits
 inline constexpr QLatin1StringView NodeId { "nodeId" };
 inline constexpr QLatin1StringView Url { "url" };
 inline constexpr QLatin1StringView MaxConnection { "maxConnection" };
@@ -188,7 +189,11 @@ inline constexpr QLatin1StringView User { "user" };
 inline constexpr QLatin1StringView Opened { "opened" };
 inline constexpr QLatin1StringView Transport { "transport" };
 inline constexpr QLatin1StringView ConnectedSince { "connectedSince" };
+// {"epoch": N, "page": K, "last": bool}: one page of the node's full list (Balancer::FullListPage)
 inline constexpr QLatin1StringView FullList { "fullList" };
+inline constexpr QLatin1StringView Epoch { "epoch" };
+inline constexpr QLatin1StringView Page { "page" };
+inline constexpr QLatin1StringView Last { "last" };
 inline constexpr QLatin1StringView WantFullList { "wantFullList" };
 inline constexpr QLatin1StringView Channels { "channels" };
 inline constexpr QLatin1StringView Channel { "channel" };

@@ -44,7 +44,7 @@ NodeReport heartbeat(const QString &id, int maxConnection, QList<UserPresence> u
     report.url = urlOf(id);
     report.maxConnection = maxConnection;
     report.users = std::move(users);
-    report.fullList = fullList;
+    if (fullList) report.fullList = FullListPage { 1, 0, true }; // a whole full list in one page
     for (const UserPresence &presence : std::as_const(report.users))
         report.sessions += presence.sessions;
     return report;
@@ -131,6 +131,8 @@ private Q_SLOTS:
     void sessionOnAnotherNode_data();
     void sessionOnAnotherNode();
     void fullListReplacesNodeUsers();
+    void pagedFullList();
+    void pageOutOfSequence();
     void emptyHeartbeatKeepsUsers();
     void invalidUsers_data();
     void invalidUsers();
@@ -630,6 +632,61 @@ void tst_ClusterState::fullListReplacesNodeUsers()
     QCOMPARE(state.user(u"alice"_s)->sessions, 2);
     QCOMPARE(state.user(u"alice"_s)->transport, u"websocket"_s);
     QVERIFY(state.user(u"carol"_s)->reserved);
+}
+
+// A full list in pages: each page upserts, changes between pages count as mentioned, and only the
+// last page drops what the epoch did not mention (users and channels).
+void tst_ClusterState::pagedFullList()
+{
+    const QList<Entry> nodes = entries({ 10 });
+    MemoryClusterState state(nodes);
+    bringUp(state, nodes);
+    NodeReport before = heartbeat(u"1"_s, 10, { opened(u"alice"_s), opened(u"bob"_s), opened(u"gone"_s) });
+    before.channels = { { u"/a"_s, 1, 0 }, { u"/stale"_s, 1, 0 } };
+    state.report(before, 1);
+
+    NodeReport page0 = heartbeat(u"1"_s, 10, { { u"alice"_s, 2, false, u"websocket"_s, Since } });
+    page0.fullList = FullListPage { 77, 0, false };
+    page0.channels = { { u"/a"_s, 2, 5 } };
+    QVERIFY(!state.report(page0, 2).wantFullList); // under way
+    QCOMPARE(state.user(u"alice"_s)->sessions, 2);
+    QVERIFY(state.user(u"gone"_s)); // nothing dropped before the end
+
+    // A change between pages: a user who arrived after the snapshot.
+    QVERIFY(!state.report(heartbeat(u"1"_s, 10, { opened(u"dave"_s) }), 3).wantFullList);
+
+    QSignalSpy left(&state, &ClusterState::userLeft);
+    NodeReport page1 = heartbeat(u"1"_s, 10, { { u"bob"_s, 1, false, u"websocket"_s, Since } });
+    page1.fullList = FullListPage { 77, 1, true };
+    QVERIFY(!state.report(page1, 4).wantFullList);
+    QCOMPARE(left.size(), 1);
+    QCOMPARE(left.at(0).at(0).value<UserInfo>().user, u"gone"_s);
+    QVERIFY(state.user(u"alice"_s) && state.user(u"bob"_s) && state.user(u"dave"_s));
+    QCOMPARE(state.channels(), (QList<ChannelPresence> { { u"/a"_s, 2, 5 } }));
+}
+
+// A page that is not the one expected (a page lost, or a balancer that restarted mid-list) applies
+// as an upsert, drops nothing, and the answer asks for a new full list.
+void tst_ClusterState::pageOutOfSequence()
+{
+    const QList<Entry> nodes = entries({ 10 });
+    MemoryClusterState state(nodes);
+    NodeReport page2 = heartbeat(u"1"_s, 10, { opened(u"alice"_s) });
+    page2.fullList = FullListPage { 5, 2, true };
+    QVERIFY(state.report(page2, 0).wantFullList); // this balancer never saw pages 0 and 1
+    QVERIFY(state.user(u"alice"_s));
+
+    bringUp(state, nodes, 1); // a whole list: alice is not in it
+    QVERIFY(!state.user(u"alice"_s));
+    state.report(heartbeat(u"1"_s, 10, { opened(u"bob"_s) }), 2);
+    NodeReport page0 = heartbeat(u"1"_s, 10, {});
+    page0.fullList = FullListPage { 6, 0, false };
+    QVERIFY(!state.report(page0, 3).wantFullList);
+    NodeReport skipped = heartbeat(u"1"_s, 10, {});
+    skipped.fullList = FullListPage { 6, 2, true }; // page 1 never came
+    QVERIFY(state.report(skipped, 4).wantFullList);
+    QVERIFY(state.user(u"bob"_s)); // not dropped on a broken sequence
+    QVERIFY(!state.report(heartbeat(u"1"_s, 10), 5).wantFullList); // the node still knows its users
 }
 
 void tst_ClusterState::emptyHeartbeatKeepsUsers()

@@ -53,6 +53,12 @@ void tst_ChannelName::parse_data()
     QTest::addRow("control character") << u"/a\nb"_s << false << 0 << 0;
     QTest::addRow("longest allowed") << (u"/"_s + QString(ChannelName::MaxLength - 1, u'x')) << true << concrete << 1;
     QTest::addRow("too long") << (u"/"_s + QString(ChannelName::MaxLength, u'x')) << false << 0 << 0;
+    QTest::addRow("1,024 bytes, deep") << (QString(u"/"_s + QString(7, u'x')).repeated(128)) << true << concrete
+                                       << 128; // SPEC §4
+    QTest::addRow("1,025 bytes") << (u"/"_s + QString(1024, u'x')) << false << 0 << 0;
+    QTest::addRow("1,025 bytes as a pattern") << (u"/"_s + QString(1021, u'x') + u"/**"_s) << false << 0 << 0;
+    // 1,024 QChars but more UTF-8 bytes: refused for the character anyway, never for being short.
+    QTest::addRow("non-ASCII at the limit") << (u"/"_s + QString(1022, u'x') + u"\u00e9"_s) << false << 0 << 0;
 }
 
 void tst_ChannelName::parse()

@@ -4,7 +4,7 @@
 // before it starts (bound, read, closed) so that its own config can name its URL and maxConnection,
 // and joins the balancer dynamically by presenting the secret. A node that loses the race for its
 // port is started again on another one.
-#include "rawhttpclient.h"
+#include "clusterprocess.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <QMessageAuthenticationCode>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -27,67 +28,35 @@ namespace {
 
 const QString kNode = QStringLiteral(COMETD_NODE_BINARY);
 const QByteArray kSecret = QByteArrayLiteral("cluster-test-secret");
-constexpr int kWaitMs = 10000;
+constexpr int kWaitMs = ClusterTest::WaitMs;
+using ClusterTest::baseUrl;
+using ClusterTest::call;
+using ClusterTest::freePort;
+using ClusterTest::get;
+using ClusterTest::json;
 
-struct Process
+// A cometd-node process.
+struct Process : ClusterTest::Process
 {
-    QProcess process;
-    quint16 port = 0;
-
-    bool start(const QStringList &args)
-    {
-        process.setProcessChannelMode(QProcess::SeparateChannels);
-        process.start(kNode, args);
-        if (!process.waitForStarted(kWaitMs)) return false;
-        QByteArray out;
-        const bool printed = QTest::qWaitFor(
-            [&] {
-                out += process.readAllStandardOutput();
-                return out.contains('\n') || process.state() == QProcess::NotRunning;
-            },
-            kWaitMs);
-        const auto m = QRegularExpression(QStringLiteral("^listening on http://127\\.0\\.0\\.1:(\\d+)"))
-                           .match(QString::fromUtf8(out));
-        port = m.hasMatch() ? quint16(m.captured(1).toUInt()) : 0;
-        return printed && port != 0;
-    }
-    void kill()
-    {
-        if (process.state() == QProcess::NotRunning) return;
-        process.kill(); // SIGKILL: no goodbye to the balancer
-        process.waitForFinished(kWaitMs);
-    }
-    ~Process() { kill(); }
+    bool start(const QStringList &args) { return ClusterTest::Process::start(kNode, args); }
 };
 
-quint16 freePort()
+QByteArray sign(const QByteArray &timestamp, const QByteArray &nonce, const QByteArray &body)
 {
-    QTcpServer probe;
-    return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
+    return QMessageAuthenticationCode::hash(timestamp + '\n' + nonce + '\n' + body, kSecret, QCryptographicHash::Sha256)
+        .toHex();
 }
 
-QString baseUrl(quint16 port)
+// The headers a cluster process signs a request with, stamped `offsetMs` from now.
+QList<QByteArray> signedHeaders(const QByteArray &body, qint64 offsetMs = 0)
 {
-    return QStringLiteral("http://127.0.0.1:%1").arg(port);
-}
-
-RawHttpClient::Reply call(quint16 port, const QByteArray &method, const QByteArray &path, const QByteArray &body = {},
-    const QList<QByteArray> &headers = {})
-{
-    RawHttpClient client(port);
-    client.request(method, path, body, headers);
-    if (!QTest::qWaitFor([&] { return !client.replies.isEmpty() || client.isClosed(); }, kWaitMs)) return {};
-    return client.replies.value(0);
-}
-
-RawHttpClient::Reply get(quint16 port, const QByteArray &path, const QList<QByteArray> &headers = {})
-{
-    return call(port, "GET", path, {}, headers);
-}
-
-QByteArray json(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+    const QByteArray timestamp = QByteArray::number(QDateTime::currentMSecsSinceEpoch() + offsetMs);
+    const QByteArray nonce
+        = QByteArray::number(QRandomGenerator::global()->generate64(), 16)
+              .rightJustified(16, '0')
+              .append(QByteArray::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, '0'));
+    return { "Content-Type: application/json", "X-Cometd-Timestamp: " + timestamp, "X-Cometd-Nonce: " + nonce,
+        "X-Cometd-Signature: " + sign(timestamp, nonce, body) };
 }
 
 } // namespace
@@ -97,41 +66,12 @@ class tst_Cluster : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    Process m_balancer;
-    std::unique_ptr<Process> m_nodes[2];
-    quint16 m_nodePorts[2] = { 0, 0 };
-    const int m_capacity[2] = { 10, 15 };
+    ClusterTest::LocalCluster m_cluster { kNode, QString::fromUtf8(kSecret), { 10, 15 } };
+    ClusterTest::Process &m_balancer = m_cluster.balancer;
+    QList<quint16> &m_nodePorts = m_cluster.nodePorts;
 
-    // Starts node `index` (id index+1) on its port, picking a free one first if it has none yet.
-    bool startNode(int index)
-    {
-        for (int attempt = 0; attempt < 5; ++attempt) {
-            if (m_nodePorts[index] == 0) m_nodePorts[index] = freePort();
-            const QString id = QString::number(index + 1);
-            const QJsonObject config { { QStringLiteral("role"), QStringLiteral("node") },
-                { QStringLiteral("nodeId"), id },
-                { QStringLiteral("listen"), QStringLiteral("127.0.0.1:%1").arg(m_nodePorts[index]) },
-                { QStringLiteral("secret"), QString::fromUtf8(kSecret) },
-                { QStringLiteral("balancerUrl"), baseUrl(m_balancer.port) },
-                { QStringLiteral("nodes"),
-                    QJsonArray { QJsonObject { { QStringLiteral("id"), id },
-                        { QStringLiteral("url"), baseUrl(m_nodePorts[index]) },
-                        { QStringLiteral("maxConnection"), m_capacity[index] } } } } };
-            const QString file = m_dir.filePath(QStringLiteral("node%1.json").arg(id));
-            QFile out(file);
-            if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate)) return false;
-            out.write(json(config));
-            out.close();
-            m_nodes[index] = std::make_unique<Process>();
-            if (m_nodes[index]->start({ QStringLiteral("--config"), file })) return true;
-            m_nodes[index].reset();
-            m_nodePorts[index] = 0; // somebody took it meanwhile
-        }
-        return false;
-    }
-
-    QString nodeUrl(int index) const { return baseUrl(m_nodePorts[index]); }
+    bool startNode(int index) { return m_cluster.startNode(index); }
+    QString nodeUrl(int index) const { return m_cluster.nodeUrl(index); }
 
     // Where the balancer would send a new user now; releases the slot again.
     QString probe()
@@ -168,15 +108,7 @@ private:
 private slots:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        const QString file = m_dir.filePath(QStringLiteral("balancer.json"));
-        QFile out(file);
-        QVERIFY(out.open(QIODevice::WriteOnly));
-        out.write(json({ { QStringLiteral("role"), QStringLiteral("balancer") },
-            { QStringLiteral("listen"), QStringLiteral("127.0.0.1:0") },
-            { QStringLiteral("secret"), QString::fromUtf8(kSecret) } }));
-        out.close();
-        QVERIFY(m_balancer.start({ QStringLiteral("--config"), file }));
+        QVERIFY(m_cluster.startBalancer());
 
         // No node yet: nowhere to go.
         const auto none = get(m_balancer.port, "/rest/cometdurl/early/");
@@ -191,13 +123,7 @@ private slots:
         QCOMPARE(get(m_balancer.port, "/rest/releasecometd/filler/").status, 200);
     }
 
-    void cleanupTestCase()
-    {
-        for (auto &node : m_nodes) {
-            if (node) node->kill();
-        }
-        m_balancer.kill();
-    }
+    void cleanupTestCase() { m_cluster.killAll(); }
 
     void capacityStickinessRelease()
     {
@@ -251,10 +177,7 @@ private slots:
         const QByteArray report = R"({"nodeId":"9","url":"http://127.0.0.1:9","maxConnection":5})";
         const QByteArray now = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
         const QByteArray stale = QByteArray::number(QDateTime::currentMSecsSinceEpoch() - 120000);
-        const auto sign = [](const QByteArray &timestamp, const QByteArray &body) {
-            return QMessageAuthenticationCode::hash(timestamp + '\n' + body, kSecret, QCryptographicHash::Sha256)
-                .toHex();
-        };
+        const QByteArray nonce = "00112233445566778899aabbccddeeff";
         QTest::addRow("empty user") << QByteArray("GET") << QByteArray("/rest/cometdurl//") << QList<QByteArray> {}
                                     << QByteArray() << 400;
         QTest::addRow("control character")
@@ -267,16 +190,23 @@ private slots:
                                          << report << 401;
         QTest::addRow("wrong signature") << QByteArray("POST") << QByteArray("/cluster/report")
                                          << QList<QByteArray> { "X-Cometd-Timestamp: " + now,
-                                                "X-Cometd-Signature: " + sign(now, report + ' ') }
+                                                "X-Cometd-Nonce: " + nonce,
+                                                "X-Cometd-Signature: " + sign(now, nonce, report + ' ') }
                                          << report << 401;
         QTest::addRow("stale timestamp") << QByteArray("POST") << QByteArray("/cluster/report")
                                          << QList<QByteArray> { "X-Cometd-Timestamp: " + stale,
-                                                "X-Cometd-Signature: " + sign(stale, report) }
+                                                "X-Cometd-Nonce: " + nonce,
+                                                "X-Cometd-Signature: " + sign(stale, nonce, report) }
                                          << report << 401;
         QTest::addRow("signed but malformed")
             << QByteArray("POST") << QByteArray("/cluster/report")
-            << QList<QByteArray> { "X-Cometd-Timestamp: " + now, "X-Cometd-Signature: " + sign(now, "[1]") }
+            << QList<QByteArray> { "X-Cometd-Timestamp: " + now, "X-Cometd-Nonce: " + nonce,
+                   "X-Cometd-Signature: " + sign(now, nonce, "[1]") }
             << QByteArray("[1]") << 400;
+        QTest::addRow("signed without a nonce")
+            << QByteArray("POST") << QByteArray("/cluster/report")
+            << QList<QByteArray> { "X-Cometd-Timestamp: " + now, "X-Cometd-Signature: " + sign(now, {}, report) }
+            << report << 401;
     }
 
     void badRequests()
@@ -287,6 +217,107 @@ private slots:
         QFETCH(QByteArray, body);
         QFETCH(int, status);
         QCOMPARE(call(m_balancer.port, method, path, body, headers).status, status);
+    }
+
+    // SPEC §4: a channel name over 1,024 bytes is "400::invalid channel" on subscribe, unsubscribe and
+    // publish, and a 400 from the delivery API; 1,024 bytes are fine.
+    void channelNameLimit()
+    {
+        const quint16 node1 = m_nodePorts[0];
+        const QString clientId = handshake(node1, u"longnames"_s);
+        QVERIFY(!clientId.isEmpty());
+        const QString longest = u"/"_s + QString(1023, u'x');
+        const QString tooLong = u"/"_s + QString(1024, u'x');
+        const auto reply
+            = [&](const QJsonObject &message) { return bayeux(node1, message).jsonArray().at(0).toObject(); };
+        const auto meta = [&](const QString &channel, const QString &subscription) {
+            return reply(
+                { { u"channel"_s, channel }, { u"clientId"_s, clientId }, { u"subscription"_s, subscription } });
+        };
+        QVERIFY(meta(u"/meta/subscribe"_s, longest).value(u"successful"_s).toBool());
+        for (const QString &channel : { u"/meta/subscribe"_s, u"/meta/unsubscribe"_s }) {
+            const QJsonObject refused = meta(channel, tooLong);
+            QVERIFY(!refused.value(u"successful"_s).toBool());
+            QCOMPARE(refused.value(u"error"_s).toString(), u"400::invalid channel"_s);
+        }
+        const QJsonObject published
+            = reply({ { u"channel"_s, tooLong }, { u"clientId"_s, clientId }, { u"data"_s, u"x"_s } });
+        QVERIFY(!published.value(u"successful"_s).toBool());
+        QCOMPARE(published.value(u"error"_s).toString(), u"400::invalid channel"_s);
+        const QJsonObject toUser { { u"channel"_s, tooLong }, { u"exoId"_s, u"longnames"_s },
+            { u"message"_s, u"x"_s } };
+        QCOMPARE(send("sendprivatemessage", toUser).status, 400);
+        QJsonObject atTheLimit = toUser;
+        atTheLimit.insert(u"channel"_s, longest);
+        QTRY_COMPARE_WITH_TIMEOUT(send("sendprivatemessage", atTheLimit).status, 200, kWaitMs);
+        bayeux(node1, { { u"channel"_s, u"/meta/disconnect"_s }, { u"clientId"_s, clientId } });
+        get(m_balancer.port, "/rest/releasecometd/longnames/");
+    }
+
+    // A signed delivery batch captured on the way is refused the second time, within its timestamp
+    // window: one copy reaches the client.
+    void deliveryBatchReplayIsRefused()
+    {
+        const quint16 node1 = m_nodePorts[0];
+        const QString clientId = handshake(node1, u"replay"_s);
+        QVERIFY(!clientId.isEmpty());
+        const QJsonObject subscribe { { u"channel"_s, u"/meta/subscribe"_s }, { u"clientId"_s, clientId },
+            { u"subscription"_s, u"/eXo/cometd/test"_s } };
+        QCOMPARE(bayeux(node1, subscribe).status, 200);
+
+        const QByteArray batch
+            = R"([{"channel":"/eXo/cometd/test","exoId":"replay","message":"once","id":"51","type":"private"}])";
+        const QList<QByteArray> headers = signedHeaders(batch);
+        const auto first = call(node1, "POST", "/cluster/deliver", batch, headers);
+        QCOMPARE(first.status, 200);
+        QCOMPARE(first.jsonObject().value(u"delivered"_s).toArray(), QJsonArray { 1 });
+        QCOMPARE(call(node1, "POST", "/cluster/deliver", batch, headers).status, 401);
+        QCOMPARE(call(node1, "POST", "/cluster/deliver", batch, headers).status, 401);
+
+        const QJsonObject connect { { u"channel"_s, u"/meta/connect"_s }, { u"clientId"_s, clientId },
+            { u"connectionType"_s, u"long-polling"_s } };
+        QStringList ids;
+        for (const QJsonValue &m : bayeux(node1, connect).jsonArray()) {
+            if (m.toObject().value(u"channel"_s) != u"/meta/connect"_s)
+                ids.append(m.toObject().value(u"id"_s).toString());
+        }
+        QCOMPARE(ids, QStringList { u"51"_s });
+        bayeux(node1, { { u"channel"_s, u"/meta/disconnect"_s }, { u"clientId"_s, clientId } });
+        get(m_balancer.port, "/rest/releasecometd/replay/");
+    }
+
+    // A signed report is taken once: the same bytes again are a replay.
+    void reportReplayIsRefused()
+    {
+        const QByteArray report = json(
+            { { u"nodeId"_s, u"1"_s }, { u"url"_s, nodeUrl(0) }, { u"maxConnection"_s, m_cluster.capacities.at(0) } });
+        const QList<QByteArray> headers = signedHeaders(report);
+        const auto first = call(m_balancer.port, "POST", "/cluster/report", report, headers);
+        QCOMPARE(first.status, 200);
+        QCOMPARE(call(m_balancer.port, "POST", "/cluster/report", report, headers).status, 401);
+    }
+
+    // A report stamped 20 s ahead (a clock stepped forward, then back) is within the skew window;
+    // the node's later, "older" reports must still be taken: it stays up on every look.
+    void reportFromTheFutureKeepsTheNodeUp()
+    {
+        const QByteArray report = json(
+            { { u"nodeId"_s, u"1"_s }, { u"url"_s, nodeUrl(0) }, { u"maxConnection"_s, m_cluster.capacities.at(0) } });
+        QCOMPARE(call(m_balancer.port, "POST", "/cluster/report", report, signedHeaders(report, 20000)).status, 200);
+        QElapsedTimer watching;
+        watching.start();
+        int looks = 0;
+        while (watching.elapsed() < 5000) { // past the 3 s node timeout
+            const auto cluster = get(m_balancer.port, "/admin/api/cluster");
+            QCOMPARE(cluster.status, 200);
+            const QJsonArray nodes = cluster.jsonObject().value(u"nodes"_s).toArray();
+            QCOMPARE(nodes.size(), 2);
+            for (const QJsonValue &node : nodes)
+                QCOMPARE(node.toObject().value(u"state"_s).toString(), u"up"_s);
+            ++looks;
+            QTest::qWait(100); // the next look, not a synchronisation
+        }
+        QVERIFY(looks >= 20);
     }
 
     // A session opened on a node reaches the balancer in its reports: the user sticks to that node,
@@ -488,7 +519,7 @@ private slots:
         QCOMPARE(QString::fromUtf8(before.body), nodeUrl(0));
 
         QElapsedTimer sinceKill;
-        m_nodes[0]->kill();
+        m_cluster.nodes[0]->kill();
         sinceKill.start();
         // "before" sticks to node 1 while it lives; once it is down its users are released and go
         // to the live node.

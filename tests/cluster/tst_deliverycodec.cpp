@@ -62,6 +62,44 @@ private Q_SLOTS:
         QVERIFY(!Cluster::decodeDelivered(R"({"delivered":[-1]})", 1));
         QVERIFY(!Cluster::decodeDelivered("oops", 1));
     }
+
+    // A batch stops at MaxDeliveryBatchBytes (large messages) or MaxDeliveryBatch (small ones); a
+    // delivery bigger than the byte limit goes alone. Every batch decodes to what went in.
+    void batchWriterLimits_data()
+    {
+        QTest::addColumn<int>("messageBytes");
+        QTest::addColumn<int>("deliveries");
+        QTest::addColumn<QList<int>>("batches");
+        QTest::addRow("small: by count") << 10 << 1100 << QList<int> { 512, 512, 76 };
+        QTest::addRow("64 KiB: three per batch") << 65536 << 7 << QList<int> { 3, 3, 1 };
+        QTest::addRow("300 KiB: one per batch") << 300 * 1024 << 2 << QList<int> { 1, 1 };
+    }
+
+    void batchWriterLimits()
+    {
+        QFETCH(int, messageBytes);
+        QFETCH(int, deliveries);
+        QFETCH(QList<int>, batches);
+        Cluster::Delivery d;
+        d.isPrivate = true;
+        d.request.channel = u"/eXo/cometd/test"_s;
+        d.request.exoId = u"exo1"_s;
+        d.request.message = QString(messageBytes, u'm');
+        QList<int> sizes;
+        int left = deliveries;
+        while (left > 0) {
+            Cluster::DeliveryBatchWriter writer;
+            while (writer.count() < left && writer.add(d)) { }
+            const QByteArray body = writer.finish();
+            if (writer.count() > 1) QVERIFY(body.size() <= Cluster::MaxDeliveryBatchBytes);
+            const auto decoded = Cluster::decodeDeliveries(body);
+            QVERIFY(std::holds_alternative<QList<Cluster::Delivery>>(decoded));
+            QCOMPARE(std::get<QList<Cluster::Delivery>>(decoded).size(), writer.count());
+            sizes.append(int(writer.count()));
+            left -= int(writer.count());
+        }
+        QCOMPARE(sizes, batches);
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_DeliveryCodec)
