@@ -33,9 +33,9 @@ public:
         int burst = DefaultBurst, std::chrono::milliseconds interval = DefaultInterval, Clock clock = {});
 
     // Call once per event, before building the log line.
-    Admission admit();
+    [[nodiscard]] Admission admit();
 
-    qint64 suppressedTotal() const { return m_suppressedTotal; } // since construction, for metrics
+    [[nodiscard]] qint64 suppressedTotal() const { return m_suppressedTotal; } // since construction, for metrics
 
 private:
     int m_burst;
