@@ -96,7 +96,11 @@ void AdminApi::registerRoutes(Http::Router &router)
     const auto guarded = [this](auto handler) {
         return [this, handler](Http::Request &&rq, Http::Responder &&rs, const Params &p) {
             if (!m_credentials.allows(rq)) {
-                qCInfo(lcAdmin) << "refused an admin call without the admin token from" << rq.peer.toString();
+                if (const auto admitted = m_refusedLog.admit()) {
+                    if (admitted.suppressed)
+                        qCInfo(lcAdmin) << admitted.suppressed << "refused admin calls were not logged";
+                    qCInfo(lcAdmin) << "refused an admin call without the admin token from" << rq.peer.toString();
+                }
                 rs.respond(Rest::unauthorized());
                 return;
             }

@@ -3,6 +3,7 @@
 #include "clusterstate.h"
 #include "credentials.h"
 #include "livestats.h"
+#include "logthrottle.h"
 #include "router.h"
 
 #include <QElapsedTimer>
@@ -58,6 +59,7 @@ private:
 
     Balancer::ClusterState *m_state;
     Rest::Credentials m_credentials;
+    LogThrottle m_refusedLog; // a token-guessing flood must not write a line per attempt
     DeliveryDispatch m_delivery;
     LiveStats m_stats;
     QElapsedTimer m_clock;

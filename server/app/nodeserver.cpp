@@ -19,6 +19,7 @@ Bayeux::EngineOptions engineOptions(const NodeConfig &config)
     o.timeoutMs = int(config.bayeux.timeout.count());
     o.intervalMs = int(config.bayeux.interval.count());
     o.maxIntervalMs = int(config.bayeux.maxInterval.count());
+    o.maxSessionsPerUser = config.bayeux.maxSessionsPerUser;
     const auto self = config.selfNode();
     o.maxUsers = self ? self->maxConnection : NodeConfig::DefaultMaxConnection;
     return o;

@@ -3,6 +3,7 @@
 #include "channelindex.h"
 #include "deadlinequeue.h"
 #include "inboundmessage.h"
+#include "logthrottle.h"
 #include "outgoingmessage.h"
 #include "replybuilder.h"
 #include "sessionstore.h"
@@ -165,6 +166,9 @@ struct BayeuxEngine::Private
     TokenCheck tokenCheck;
     Clock clock;
     QElapsedTimer elapsed;
+    // Refused handshakes can come in floods (a script reusing one token): a few lines, then a count.
+    LogThrottle refusedHandshakeLog { LogThrottle::DefaultBurst, LogThrottle::DefaultInterval,
+        [this] { return clock(); } };
     ReplyBuilder replies;
     // The advice of connect replies, serialised once: the options do not change.
     const QByteArray connectAdviceJson = toCompactJson(replies.connectAdvice());
@@ -233,7 +237,10 @@ void BayeuxEngine::Private::onHandshake(const InboundMessage &message, Batch &ba
     const bool authenticated = credentials.user && credentials.token && !credentials.user->isEmpty()
         && !credentials.token->isEmpty() && tokenCheck && tokenCheck(*credentials.user, *credentials.token);
     if (!authenticated) {
-        qCInfo(lcBayeux) << "handshake refused: invalid token for user" << credentials.user.value_or(QString());
+        if (const auto admitted = refusedHandshakeLog.admit()) {
+            if (admitted.suppressed) qCInfo(lcBayeux) << admitted.suppressed << "refused handshakes were not logged";
+            qCInfo(lcBayeux) << "handshake refused: invalid token for user" << credentials.user.value_or(QString());
+        }
         QJsonObject reply = ReplyBuilder::failure(message, Wire::Error::InvalidToken);
         reply.insert(Wire::Field::Advice, ReplyBuilder::noReconnectAdvice());
         batch.replies.append(toCompactJson(reply));
@@ -243,6 +250,25 @@ void BayeuxEngine::Private::onHandshake(const InboundMessage &message, Batch &ba
 
     if (!offersSupportedConnectionType(message.object.value(Wire::Field::SupportedConnectionTypes))) {
         QJsonObject reply = ReplyBuilder::failure(message, Wire::Error::UnsupportedConnectionType);
+        reply.insert(Wire::Field::Advice, ReplyBuilder::noReconnectAdvice());
+        batch.replies.append(toCompactJson(reply));
+        return;
+    }
+
+    // Before the node-full check: this refusal does not clear by waiting, so it must not be answered
+    // with node full's "retry in 1 s".
+    if (sessions.sessionsOf(user).size() >= options.maxSessionsPerUser) {
+        if (const auto admitted = refusedHandshakeLog.admit()) {
+            if (admitted.suppressed) qCInfo(lcBayeux) << admitted.suppressed << "refused handshakes were not logged";
+            qCInfo(lcBayeux) << "handshake refused: too many sessions for user" << user;
+        }
+        QJsonObject reply = ReplyBuilder::failure(message, Wire::Error::TooManySessions);
+        // reconnect "none", not "handshake" with an interval: the CometD clients follow "handshake"
+        // (with backoff) for as long as the page runs, so a client over the limit would turn it into a
+        // steady load, and the condition clears only when another of the user's own sessions ends,
+        // which retrying cannot bring about. With "none" the CometD client stops and reports the
+        // failed handshake to the application, which can tell the user to close a tab, as for
+        // 403::invalid token.
         reply.insert(Wire::Field::Advice, ReplyBuilder::noReconnectAdvice());
         batch.replies.append(toCompactJson(reply));
         return;

@@ -36,6 +36,7 @@ struct EngineOptions
     int maxQueue = 10000; // messages queued per session; the oldest are dropped past it
     int maxSessions = 100000; // sessions per node; handshakes past it get 503::node full
     int maxUsers = 20000; // distinct users per node (the node's maxConnection)
+    int maxSessionsPerUser = 16; // live sessions of one user; more get 503::too many sessions
     int maxSubscriptions = 1000; // channels and patterns per session; more get 403::too many subscriptions
     // The outgoing budget (limits.maxOutgoingBytes): one answer or push carries at most this many
     // bytes of messages, nothing is pushed to a connection that cannot take more, and a session

@@ -25,6 +25,7 @@ namespace {
 constexpr int MaxInt = std::numeric_limits<int>::max();
 constexpr qint64 MaxFileBytes = 1 << 20;
 constexpr int MaxXmlDepth = 64;
+constexpr int MinOutgoingBytes = 1024;
 
 QByteArrayView withoutBom(QByteArrayView data)
 {
@@ -77,6 +78,7 @@ bool isHeaderToken(QStringView text)
 
 QString integerProblem(int minimum)
 {
+    if (minimum > 1) return u"must be an integer of at least "_s + QString::number(minimum);
     return minimum > 0 ? u"must be a positive integer"_s : u"must be a non-negative integer"_s;
 }
 
@@ -291,23 +293,30 @@ private:
     void readBayeux(const QJsonObject &bayeux)
     {
         const QString prefix = Key::Bayeux;
-        checkKeys(bayeux, prefix, { Key::Timeout, Key::Interval, Key::MaxInterval, Key::MaxMessageBytes });
+        checkKeys(bayeux, prefix,
+            { Key::Timeout, Key::Interval, Key::MaxInterval, Key::MaxMessageBytes, Key::MaxSessionsPerUser });
         if (const auto value = millis(bayeux, prefix, Key::Timeout, 1)) m_config.bayeux.timeout = *value;
         if (const auto value = millis(bayeux, prefix, Key::Interval, 0)) m_config.bayeux.interval = *value;
         if (const auto value = millis(bayeux, prefix, Key::MaxInterval, 1)) m_config.bayeux.maxInterval = *value;
         if (const auto value = integer(bayeux, prefix, Key::MaxMessageBytes, 1))
             m_config.bayeux.maxMessageBytes = *value;
+        if (const auto value = integer(bayeux, prefix, Key::MaxSessionsPerUser, 1))
+            m_config.bayeux.maxSessionsPerUser = *value;
     }
 
     void readLimits(const QJsonObject &limits)
     {
         const QString prefix = Key::Limits;
-        checkKeys(limits, prefix, { Key::MaxConnections, Key::MaxRequestBytes, Key::HeaderTimeout, Key::IdleTimeout });
+        checkKeys(limits, prefix,
+            { Key::MaxConnections, Key::MaxRequestBytes, Key::HeaderTimeout, Key::IdleTimeout, Key::MaxOutgoingBytes });
         if (const auto value = integer(limits, prefix, Key::MaxConnections, 1)) m_config.limits.maxConnections = *value;
         if (const auto value = integer(limits, prefix, Key::MaxRequestBytes, 1))
             m_config.limits.maxRequestBytes = *value;
         if (const auto value = millis(limits, prefix, Key::HeaderTimeout, 1)) m_config.limits.headerTimeout = *value;
         if (const auto value = millis(limits, prefix, Key::IdleTimeout, 1)) m_config.limits.idleTimeout = *value;
+        // Below a kilobyte a single Bayeux reply would not fit, and every client would look stuck.
+        if (const auto value = integer(limits, prefix, Key::MaxOutgoingBytes, MinOutgoingBytes))
+            m_config.limits.maxOutgoingBytes = *value;
     }
 
     void readCors(const QJsonObject &cors)

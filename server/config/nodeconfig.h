@@ -36,6 +36,7 @@ struct NodeConfig
         std::chrono::milliseconds interval { 0 }; // advice.interval
         std::chrono::milliseconds maxInterval { 10000 }; // no /meta/connect for longer: session expires
         int maxMessageBytes = 65536;
+        int maxSessionsPerUser = 16; // live sessions of one user on one node; the next handshake is refused
         friend bool operator==(const BayeuxSettings &, const BayeuxSettings &) = default;
     };
 
@@ -45,6 +46,7 @@ struct NodeConfig
         int maxRequestBytes = 65536; // request line + headers + body
         std::chrono::milliseconds headerTimeout { 10000 };
         std::chrono::milliseconds idleTimeout { 60000 };
+        qint64 maxOutgoingBytes = 1048576; // written to one client but not yet taken by it
         friend bool operator==(const LimitSettings &, const LimitSettings &) = default;
     };
 

@@ -10,9 +10,24 @@ bool Credentials::allows(const Http::Request &request) const
 {
     if (m_key.isEmpty()) return request.isLoopbackPeer();
     const QByteArray auth = request.header("Authorization");
-    static constexpr QByteArrayView prefix = "Bearer ";
-    if (!auth.startsWith(prefix)) return false;
-    return constantTimeEquals(QByteArrayView(auth).sliced(prefix.size()).trimmed(), m_key);
+    const auto token = bearerToken(auth);
+    return token && constantTimeEquals(*token, m_key);
+}
+
+std::optional<QByteArrayView> bearerToken(QByteArrayView authorization)
+{
+    // RFC 7235 §2.1: credentials = auth-scheme [ 1*SP token68 ], and the scheme is case-insensitive
+    // (curl, Go and some proxies send "bearer").
+    static constexpr QByteArrayView scheme = "Bearer";
+    if (authorization.size() <= scheme.size()) return std::nullopt;
+    if (authorization.first(scheme.size()).compare(scheme, Qt::CaseInsensitive) != 0) return std::nullopt;
+    QByteArrayView rest = authorization.sliced(scheme.size());
+    if (!rest.startsWith(' ')) return std::nullopt; // "Bearerx" is another scheme
+    while (rest.startsWith(' '))
+        rest = rest.sliced(1);
+    rest = rest.trimmed();
+    if (rest.isEmpty()) return std::nullopt;
+    return rest;
 }
 
 bool constantTimeEquals(QByteArrayView a, QByteArrayView b)

@@ -3,6 +3,9 @@
 #include "httptypes.h"
 
 #include <QByteArray>
+#include <QByteArrayView>
+
+#include <optional>
 
 namespace Rest {
 
@@ -18,6 +21,10 @@ public:
 private:
     QByteArray m_key;
 };
+
+// The token of an "Authorization: Bearer <token>" header value: the scheme in any case, then one or
+// more spaces. nullopt for another scheme or no token.
+std::optional<QByteArrayView> bearerToken(QByteArrayView authorization);
 
 // Compares in time independent of where the inputs differ.
 bool constantTimeEquals(QByteArrayView a, QByteArrayView b);

@@ -69,6 +69,7 @@ inline constexpr QLatin1StringView UnsupportedConnectionType { "400::unsupported
 inline constexpr QLatin1StringView NotSubscribed { "404::not subscribed" };
 inline constexpr QLatin1StringView UserMismatch { "403::user mismatch" };
 inline constexpr QLatin1StringView TooManySubscriptions { "403::too many subscriptions" };
+inline constexpr QLatin1StringView TooManySessions { "503::too many sessions" };
 } // namespace Error
 
 inline constexpr QLatin1StringView BayeuxVersion { "1.0" };
@@ -129,11 +130,13 @@ inline constexpr QLatin1StringView Timeout { "timeout" };
 inline constexpr QLatin1StringView Interval { "interval" };
 inline constexpr QLatin1StringView MaxInterval { "maxInterval" };
 inline constexpr QLatin1StringView MaxMessageBytes { "maxMessageBytes" };
+inline constexpr QLatin1StringView MaxSessionsPerUser { "maxSessionsPerUser" };
 inline constexpr QLatin1StringView Limits { "limits" };
 inline constexpr QLatin1StringView MaxConnections { "maxConnections" };
 inline constexpr QLatin1StringView MaxRequestBytes { "maxRequestBytes" };
 inline constexpr QLatin1StringView HeaderTimeout { "headerTimeout" };
 inline constexpr QLatin1StringView IdleTimeout { "idleTimeout" };
+inline constexpr QLatin1StringView MaxOutgoingBytes { "maxOutgoingBytes" };
 inline constexpr QLatin1StringView Cors { "cors" };
 inline constexpr QLatin1StringView Origins { "origins" };
 // values

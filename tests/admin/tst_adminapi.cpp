@@ -1,4 +1,5 @@
 // The admin API, /metrics and the admin events WebSocket of an in-process node in role all.
+#include "logthrottle.h"
 #include "nodefixture.h"
 
 #include <QNetworkRequest>
@@ -80,6 +81,61 @@ private Q_SLOTS:
         const QList<QByteArray> headers = header.isEmpty() ? QList<QByteArray>() : QList<QByteArray> { header };
         const auto reply = f.exchange(c, method, path, method == "POST" ? QByteArray("{}") : QByteArray(), headers);
         QCOMPARE(reply.status, 401);
+    }
+
+    // RFC 7235: the scheme is case-insensitive, and one or more spaces may follow it. The admin API
+    // (token adm1n) and the delivery API (apiKey k3y) share the check.
+    void schemeCaseInsensitive_data()
+    {
+        QTest::addColumn<QByteArray>("path"); // GET for the admin API, a POSTed broadcast otherwise
+        QTest::addColumn<QByteArray>("header");
+        QTest::addColumn<int>("status");
+        const QByteArray admin = "/admin/api/cluster";
+        const QByteArray send = "/rest/sendbroadcastmessage/";
+        QTest::addRow("admin Bearer") << admin << QByteArray("Authorization: Bearer adm1n") << 200;
+        QTest::addRow("admin bearer") << admin << QByteArray("Authorization: bearer adm1n") << 200;
+        QTest::addRow("admin BEARER") << admin << QByteArray("Authorization: BEARER adm1n") << 200;
+        QTest::addRow("admin spaces after the scheme") << admin << QByteArray("Authorization: bearer    adm1n") << 200;
+        QTest::addRow("admin bearer, wrong token") << admin << QByteArray("Authorization: bearer adm1m") << 401;
+        QTest::addRow("admin Basic") << admin << QByteArray("Authorization: Basic xyz") << 401;
+        QTest::addRow("admin no space") << admin << QByteArray("Authorization: Beareradm1n") << 401;
+        QTest::addRow("send bearer") << send << QByteArray("Authorization: bearer k3y") << 200;
+        QTest::addRow("send BEARER, two spaces") << send << QByteArray("Authorization: BEARER  k3y") << 200;
+        QTest::addRow("send bearer, wrong key") << send << QByteArray("Authorization: bearer k3z") << 401;
+        QTest::addRow("send Basic") << send << QByteArray("Authorization: Basic xyz") << 401;
+    }
+    void schemeCaseInsensitive()
+    {
+        QFETCH(QByteArray, path);
+        QFETCH(QByteArray, header);
+        QFETCH(int, status);
+        RawHttpClient c(f.port);
+        const bool admin = path.startsWith("/admin/");
+        const QJsonObject delivery { { u"channel"_s, kChannel }, { u"message"_s, u"hi"_s }, { u"id"_s, u"7"_s } };
+        const QByteArray body = admin ? QByteArray() : QJsonDocument(delivery).toJson(QJsonDocument::Compact);
+        QCOMPARE(f.exchange(c, admin ? "GET" : "POST", path, body, { header }).status, status);
+    }
+
+    // A token-guessing flood costs a few log lines, not one per attempt.
+    void refusalsAreThrottled()
+    {
+        static int refusedLines = 0;
+        refusedLines = 0;
+        const QtMessageHandler previous
+            = qInstallMessageHandler([](QtMsgType, const QMessageLogContext &, const QString &text) {
+                  if (text.contains(u"refused an admin call"_s)) ++refusedLines;
+              });
+        RawHttpClient c(f.port);
+        constexpr int Attempts = 200;
+        for (int i = 0; i < Attempts; ++i) {
+            const QByteArray header = "Authorization: Bearer guess" + QByteArray::number(i);
+            if (f.exchange(c, "GET", "/admin/api/cluster", {}, { header }).status != 401) break;
+        }
+        qInstallMessageHandler(previous);
+        QCOMPARE(c.replies.size(), Attempts);
+        QVERIFY(refusedLines >= 1);
+        // Five per 10 s window: two windows at most unless the machine is very slow.
+        QVERIFY2(refusedLines <= 2 * LogThrottle::DefaultBurst, qPrintable(QString::number(refusedLines)));
     }
 
     void clusterShape()

@@ -217,6 +217,9 @@ private Q_SLOTS:
     void clientIdsAreUnguessable();
     void nodeFull_data();
     void nodeFull();
+    void sessionsPerUserCapped_data();
+    void sessionsPerUserCapped();
+    void tooManySessionsBeforeNodeFull();
     // connect
     void unknownClient_data();
     void unknownClient();
@@ -402,7 +405,9 @@ void tst_BayeuxEngine::handshakeAck()
 
 void tst_BayeuxEngine::clientIdsAreUnguessable()
 {
-    Harness h;
+    EngineOptions options;
+    options.maxSessionsPerUser = 50; // one user's tabs, all at once
+    Harness h(options);
     QSet<QByteArray> seen;
     for (int i = 0; i < 50; ++i) {
         const QByteArray clientId = h.handshake(u"exo1"_s);
@@ -413,6 +418,79 @@ void tst_BayeuxEngine::clientIdsAreUnguessable()
     }
     QCOMPARE(seen.size(), 50);
     QCOMPARE(h.engine.userCount(), 1); // one user, many tabs
+}
+
+void tst_BayeuxEngine::sessionsPerUserCapped_data()
+{
+    QTest::addColumn<int>("limit");
+    QTest::addColumn<bool>("webSocket");
+    QTest::addRow("default 16, long-polling") << EngineOptions {}.maxSessionsPerUser << false;
+    QTest::addRow("default 16, websocket") << EngineOptions {}.maxSessionsPerUser << true;
+    QTest::addRow("one session per user") << 1 << false;
+}
+
+void tst_BayeuxEngine::sessionsPerUserCapped()
+{
+    QFETCH(int, limit);
+    QFETCH(bool, webSocket);
+    QCOMPARE(EngineOptions {}.maxSessionsPerUser, 16); // SPEC §1 default
+    const RequestInfo info = webSocket ? ::webSocket() : longPoll();
+
+    EngineOptions options;
+    options.maxSessionsPerUser = limit;
+    Harness h(options);
+    QList<QByteArray> sessions;
+    for (int i = 0; i < limit; ++i) {
+        const QByteArray clientId = h.handshake(u"exo1"_s, false, info);
+        QVERIFY2(!clientId.isEmpty(), qPrintable(QString::number(i)));
+        sessions.append(clientId);
+    }
+    QVERIFY(h.subscribe(sessions.first(), u"/eXo/cometd/test"_s));
+
+    // One more for the same user: refused, and the client is told not to retry.
+    FakeConnection refused;
+    const QJsonObject reply = replyOn(h.send(handshakeMessage(u"exo1"_s), refused, info), Wire::Channel::Handshake);
+    QCOMPARE(reply.value(Wire::Field::Successful).toBool(true), false);
+    QCOMPARE(reply.value(Wire::Field::Error).toString(), QString(Wire::Error::TooManySessions));
+    QVERIFY(!reply.contains(Wire::Field::ClientId));
+    const QJsonObject advice = reply.value(Wire::Field::Advice).toObject();
+    QCOMPARE(advice.value(Wire::AdviceField::Reconnect).toString(), QString(Wire::AdviceField::None));
+    QCOMPARE(h.engine.sessionCount(), limit);
+    QCOMPARE(h.opened.size(), limit);
+    QVERIFY(h.closed.isEmpty());
+
+    // The user's sessions are untouched: they still receive what is sent to the user.
+    QCOMPARE(h.engine.deliverToUser(u"exo1"_s, u"/eXo/cometd/test"_s, u"hi"_s, u"1"_s), limit);
+    QVERIFY(h.engine.isSubscribed(u"exo1"_s, u"/eXo/cometd/test"_s));
+
+    // Another user still gets in.
+    QVERIFY(!h.handshake(u"exo2"_s, false, info).isEmpty());
+
+    // When one of the user's sessions ends, there is room for exactly one more.
+    FakeConnection bye;
+    const QJsonObject disconnect { { Wire::Field::Channel, Wire::Channel::Disconnect },
+        { Wire::Field::ClientId, QString::fromLatin1(sessions.takeLast()) } };
+    QVERIFY(replyOn(h.send(disconnect, bye, info), Wire::Channel::Disconnect).value(Wire::Field::Successful).toBool());
+    QVERIFY(!h.handshake(u"exo1"_s, false, info).isEmpty());
+    QVERIFY(h.handshake(u"exo1"_s, false, info).isEmpty());
+    QCOMPARE(h.engine.sessionCount(), limit + 1);
+}
+
+// A user at its limit on a full node is told "too many sessions" (do not retry), not "node full"
+// (retry in 1 s): retrying could never succeed while its own sessions stay.
+void tst_BayeuxEngine::tooManySessionsBeforeNodeFull()
+{
+    EngineOptions options;
+    options.maxSessionsPerUser = 2;
+    options.maxSessions = 2;
+    Harness h(options);
+    QVERIFY(!h.handshake(u"a"_s).isEmpty());
+    QVERIFY(!h.handshake(u"a"_s).isEmpty());
+    FakeConnection connection;
+    const QJsonObject sameUser = replyOn(h.send(handshakeMessage(u"a"_s), connection), Wire::Channel::Handshake);
+    QCOMPARE(sameUser.value(Wire::Field::Error).toString(), QString(Wire::Error::TooManySessions));
+    const QJsonObject otherUser = replyOn(h.send(handshakeMessage(u"b"_s), connection), Wire::Channel::Handshake);
+    QCOMPARE(otherUser.value(Wire::Field::Error).toString(), QString(Wire::Error::NodeFull));
 }
 
 void tst_BayeuxEngine::nodeFull_data()

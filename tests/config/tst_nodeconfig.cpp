@@ -76,10 +76,12 @@ QString render(const NodeConfig &config, const QString &key)
     if (key == u"bayeux.interval") return ms(config.bayeux.interval);
     if (key == u"bayeux.maxInterval") return ms(config.bayeux.maxInterval);
     if (key == u"bayeux.maxMessageBytes") return QString::number(config.bayeux.maxMessageBytes);
+    if (key == u"bayeux.maxSessionsPerUser") return QString::number(config.bayeux.maxSessionsPerUser);
     if (key == u"limits.maxConnections") return QString::number(config.limits.maxConnections);
     if (key == u"limits.maxRequestBytes") return QString::number(config.limits.maxRequestBytes);
     if (key == u"limits.headerTimeout") return ms(config.limits.headerTimeout);
     if (key == u"limits.idleTimeout") return ms(config.limits.idleTimeout);
+    if (key == u"limits.maxOutgoingBytes") return QString::number(config.limits.maxOutgoingBytes);
     if (key == u"cors.origins") return config.cors.origins.join(u' ');
     qFatal("render: unknown key");
     return {};
@@ -121,10 +123,12 @@ private slots:
         QTest::addRow("bayeux.interval") << u"bayeux.interval"_s << u"0"_s;
         QTest::addRow("bayeux.maxInterval") << u"bayeux.maxInterval"_s << u"10000"_s;
         QTest::addRow("bayeux.maxMessageBytes") << u"bayeux.maxMessageBytes"_s << u"65536"_s;
+        QTest::addRow("bayeux.maxSessionsPerUser") << u"bayeux.maxSessionsPerUser"_s << u"16"_s;
         QTest::addRow("limits.maxConnections") << u"limits.maxConnections"_s << u"50000"_s;
         QTest::addRow("limits.maxRequestBytes") << u"limits.maxRequestBytes"_s << u"65536"_s;
         QTest::addRow("limits.headerTimeout") << u"limits.headerTimeout"_s << u"10000"_s;
         QTest::addRow("limits.idleTimeout") << u"limits.idleTimeout"_s << u"60000"_s;
+        QTest::addRow("limits.maxOutgoingBytes") << u"limits.maxOutgoingBytes"_s << u"1048576"_s;
         QTest::addRow("cors.origins") << u"cors.origins"_s << u"*"_s;
     }
     void defaults()
@@ -185,6 +189,8 @@ private slots:
             << json("{'bayeux': {'maxInterval': 5000}}") << u"bayeux.maxInterval"_s << u"5000"_s;
         QTest::addRow("bayeux.maxMessageBytes")
             << json("{'bayeux': {'maxMessageBytes': 1024}}") << u"bayeux.maxMessageBytes"_s << u"1024"_s;
+        QTest::addRow("bayeux.maxSessionsPerUser")
+            << json("{'bayeux': {'maxSessionsPerUser': 1}}") << u"bayeux.maxSessionsPerUser"_s << u"1"_s;
         QTest::addRow("limits.maxConnections")
             << json("{'limits': {'maxConnections': 3}}") << u"limits.maxConnections"_s << u"3"_s;
         QTest::addRow("limits.maxRequestBytes")
@@ -193,6 +199,10 @@ private slots:
             << json("{'limits': {'headerTimeout': 500}}") << u"limits.headerTimeout"_s << u"500"_s;
         QTest::addRow("limits.idleTimeout")
             << json("{'limits': {'idleTimeout': 90000}}") << u"limits.idleTimeout"_s << u"90000"_s;
+        QTest::addRow("limits.maxOutgoingBytes at its minimum")
+            << json("{'limits': {'maxOutgoingBytes': 1024}}") << u"limits.maxOutgoingBytes"_s << u"1024"_s;
+        QTest::addRow("limits.maxOutgoingBytes")
+            << json("{'limits': {'maxOutgoingBytes': 8388608}}") << u"limits.maxOutgoingBytes"_s << u"8388608"_s;
         QTest::addRow("cors.origins") << json(
             "{'cors': {'origins': ['https://App.example.com:8443', 'http://localhost:3000']}}")
                                       << u"cors.origins"_s << u"https://app.example.com:8443 http://localhost:3000"_s;
@@ -232,6 +242,10 @@ private slots:
             << json("{'bayeux': {'timeout': 1000, 'hold': 1}}") << u"cluster.json: bayeux.hold: unknown key"_s;
         QTest::addRow("unknown cors key")
             << json("{'cors': {'origin': '*'}}") << u"cluster.json: cors.origin: unknown key"_s;
+        QTest::addRow("unknown limits key near maxOutgoingBytes")
+            << json("{'limits': {'maxOutgoingByte': 4096}}") << u"cluster.json: limits.maxOutgoingByte: unknown key"_s;
+        QTest::addRow("unknown bayeux key near maxSessionsPerUser")
+            << json("{'bayeux': {'maxSessionPerUser': 4}}") << u"cluster.json: bayeux.maxSessionPerUser: unknown key"_s;
         QTest::addRow("unknown node key")
             << json("{'nodes': [{'id': '1', 'url': 'http://a:1'}, {'id': '2', 'url': 'http://b:1', 'max': 3}]}")
             << u"cluster.json: nodes[1].max: unknown key"_s;
@@ -264,6 +278,27 @@ private slots:
         QTest::addRow("maxMessageBytes string")
             << json("{'bayeux': {'maxMessageBytes': '64k'}}")
             << u"cluster.json: bayeux.maxMessageBytes: must be a positive integer (got \"64k\")"_s;
+        QTest::addRow("maxSessionsPerUser zero")
+            << json("{'bayeux': {'maxSessionsPerUser': 0}}")
+            << u"cluster.json: bayeux.maxSessionsPerUser: must be a positive integer (got 0)"_s;
+        QTest::addRow("maxSessionsPerUser string")
+            << json("{'bayeux': {'maxSessionsPerUser': '16'}}")
+            << u"cluster.json: bayeux.maxSessionsPerUser: must be a positive integer (got \"16\")"_s;
+        QTest::addRow("maxSessionsPerUser fraction")
+            << json("{'bayeux': {'maxSessionsPerUser': 2.5}}")
+            << u"cluster.json: bayeux.maxSessionsPerUser: must be a positive integer (got 2.5)"_s;
+        QTest::addRow("maxOutgoingBytes below 1024")
+            << json("{'limits': {'maxOutgoingBytes': 1023}}")
+            << u"cluster.json: limits.maxOutgoingBytes: must be an integer of at least 1024 (got 1023)"_s;
+        QTest::addRow("maxOutgoingBytes negative")
+            << json("{'limits': {'maxOutgoingBytes': -1}}")
+            << u"cluster.json: limits.maxOutgoingBytes: must be an integer of at least 1024 (got -1)"_s;
+        QTest::addRow("maxOutgoingBytes string")
+            << json("{'limits': {'maxOutgoingBytes': '1M'}}")
+            << u"cluster.json: limits.maxOutgoingBytes: must be an integer of at least 1024 (got \"1M\")"_s;
+        QTest::addRow("maxOutgoingBytes too large")
+            << json("{'limits': {'maxOutgoingBytes': 3000000000}}")
+            << u"cluster.json: limits.maxOutgoingBytes: must be at most 2147483647 (got 3000000000)"_s;
         QTest::addRow("tokenTtl zero") << json("{'tokenTtl': 0}")
                                        << u"cluster.json: tokenTtl: must be a positive integer (got 0)"_s;
         QTest::addRow("bayeux not an object")

@@ -1,11 +1,11 @@
 // The cometd-node binary as an operator runs it: command line, exit codes, clean shutdown.
+#include "nodeprocess.h"
 #include "rawhttpclient.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -15,34 +15,11 @@
 namespace {
 const QString kNode = QStringLiteral(COMETD_NODE_BINARY);
 
-struct RunningNode
+struct RunningNode : NodeProcess
 {
-    QProcess process;
-    quint16 port = 0;
-
-    bool start(const QStringList &extra = {})
-    {
-        process.start(kNode, QStringList { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") } + extra);
-        if (!process.waitForStarted(10000)) return false;
-        QByteArray out;
-        const bool printed = QTest::qWaitFor(
-            [&] {
-                out += process.readAllStandardOutput();
-                return out.contains('\n') || process.state() == QProcess::NotRunning;
-            },
-            10000);
-        const auto m = QRegularExpression(QStringLiteral("^listening on http://127\\.0\\.0\\.1:(\\d+)"))
-                           .match(QString::fromUtf8(out));
-        port = m.hasMatch() ? quint16(m.captured(1).toUInt()) : 0;
-        return printed && port != 0;
-    }
-    ~RunningNode()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished(5000);
-        }
-    }
+    RunningNode()
+        : NodeProcess(kNode)
+    { }
 };
 
 struct Finished
