@@ -78,6 +78,11 @@ bool AdminApi::isEventsPath(const QList<QString> &segments)
     return segments == path;
 }
 
+void AdminApi::setMaxOutgoingBytes(qint64 bytes)
+{
+    m_events->setMaxOutgoingBytes(bytes);
+}
+
 void AdminApi::adoptEventSocket(Http::WebSocket *socket)
 {
     m_events->adopt(socket);

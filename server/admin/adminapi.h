@@ -45,6 +45,8 @@ public:
     bool allows(const Http::Request &request) const { return m_credentials.allows(request); }
     // Takes an upgraded /admin/api/events socket (ownership included).
     void adoptEventSocket(Http::WebSocket *socket);
+    // What a console may leave unread before the events stream drops it (limits.maxOutgoingBytes).
+    void setMaxOutgoingBytes(qint64 bytes);
     void closeAll();
     // Samples the counters into rates and sends the events stream's channel changes and stats.
     // Runs every second on its own; public so that tests can drive it.

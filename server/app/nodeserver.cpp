@@ -20,6 +20,7 @@ Bayeux::EngineOptions engineOptions(const NodeConfig &config)
     o.intervalMs = int(config.bayeux.interval.count());
     o.maxIntervalMs = int(config.bayeux.maxInterval.count());
     o.maxSessionsPerUser = config.bayeux.maxSessionsPerUser;
+    o.maxDeliveryBytes = config.limits.maxOutgoingBytes;
     const auto self = config.selfNode();
     o.maxUsers = self ? self->maxConnection : NodeConfig::DefaultMaxConnection;
     return o;
@@ -33,6 +34,10 @@ Http::Limits httpLimits(const NodeConfig &config)
     l.headerTimeoutMs = int(config.limits.headerTimeout.count());
     l.idleTimeoutMs = int(config.limits.idleTimeout.count());
     l.maxWebSocketMessageBytes = config.bayeux.maxMessageBytes;
+    l.maxOutgoingBytes = config.limits.maxOutgoingBytes;
+    // Deliveries and reports between the cluster's processes are bounded by their senders (one
+    // delivery is at most one request's body; batches and report pages stay far below this).
+    l.maxClusterRequestBytes = std::max<qint64>(8 * 1024 * 1024, 4 * config.limits.maxRequestBytes);
     return l;
 }
 
@@ -74,7 +79,7 @@ NodeServer::NodeServer(NodeConfig config, QObject *parent)
     m_longPolling = std::make_unique<Transport::LongPollingTransport>(m_engine.get());
     Transport::WebSocketOptions wsOptions;
     wsOptions.idleTimeoutMs = int(m_config.limits.idleTimeout.count());
-    wsOptions.maxOutgoingBytes = engineOptions(m_config).maxDeliveryBytes;
+    wsOptions.maxOutgoingBytes = m_config.limits.maxOutgoingBytes;
     m_webSocket = std::make_unique<Transport::WebSocketTransport>(m_engine.get(), wsOptions);
     m_rest = std::make_unique<Rest::NodeRestApi>(
         m_engine.get(), [this](const QString &user) { return m_signer.issue(user); },
@@ -94,6 +99,7 @@ NodeServer::NodeServer(NodeConfig config, QObject *parent)
             [this](Http::Request &&request, Http::Responder &&responder, bool isPrivate) {
                 dispatchAdminDelivery(std::move(request), std::move(responder), isPrivate);
             });
+        m_admin->setMaxOutgoingBytes(m_config.limits.maxOutgoingBytes);
         m_admin->registerRoutes(m_router);
     }
     if (m_config.runsNode()) {
