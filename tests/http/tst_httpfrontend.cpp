@@ -245,9 +245,9 @@ private slots:
         Limits limits;
         limits.maxWebSocketMessageBytes = 1000;
         startServer(limits);
-        QWebSocket *serverSide = nullptr;
+        std::unique_ptr<QWebSocket> serverSide; // webSocketConnected hands over ownership
         connect(m_frontend.get(), &Frontend::webSocketConnected, this, [&](QWebSocket *ws) {
-            serverSide = ws;
+            serverSide.reset(ws);
             connect(ws, &QWebSocket::textMessageReceived, ws, [ws](const QString &m) { ws->sendTextMessage(m); });
         });
         QWebSocket client;
