@@ -78,7 +78,7 @@ bool AdminApi::isEventsPath(const QList<QString> &segments)
     return segments == path;
 }
 
-void AdminApi::adoptEventSocket(QWebSocket *socket)
+void AdminApi::adoptEventSocket(Http::WebSocket *socket)
 {
     m_events->adopt(socket);
 }

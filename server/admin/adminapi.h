@@ -15,7 +15,9 @@
 
 Q_DECLARE_LOGGING_CATEGORY(lcAdmin)
 
-class QWebSocket;
+namespace Http {
+class WebSocket;
+}
 
 namespace Admin {
 
@@ -41,7 +43,7 @@ public:
     static bool isEventsPath(const QList<QString> &segments);
     bool allows(const Http::Request &request) const { return m_credentials.allows(request); }
     // Takes an upgraded /admin/api/events socket (ownership included).
-    void adoptEventSocket(QWebSocket *socket);
+    void adoptEventSocket(Http::WebSocket *socket);
     void closeAll();
     // Samples the counters into rates and sends the events stream's channel changes and stats.
     // Runs every second on its own; public so that tests can drive it.

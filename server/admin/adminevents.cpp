@@ -3,14 +3,11 @@
 #include "adminjson.h"
 #include "wire.h"
 
+#include "websocket.h"
+
 #include <QJsonDocument>
-#include <QWebSocket>
 
 namespace Admin {
-
-namespace {
-constexpr qint64 MaxBufferedBytes = 4 * 1024 * 1024; // a consumer that stops reading is dropped
-} // namespace
 
 AdminEvents::AdminEvents(
     Balancer::ClusterState *state, const LiveStats *stats, SnapshotSource snapshot, QObject *parent)
@@ -36,24 +33,25 @@ AdminEvents::~AdminEvents()
     closeAll();
 }
 
-void AdminEvents::adopt(QWebSocket *socket)
+void AdminEvents::adopt(Http::WebSocket *socket)
 {
     socket->setParent(this);
-    m_sockets.append(socket);
-    connect(socket, &QWebSocket::disconnected, this, [this, socket] {
-        m_sockets.removeOne(socket);
+    connect(socket, &Http::WebSocket::disconnected, this, [this, socket] {
+        m_clients.removeIf([socket](const Client &c) { return c.socket == socket; });
         socket->deleteLater();
     });
-    socket->sendTextMessage(QString::fromUtf8(QJsonDocument(m_snapshot()).toJson(QJsonDocument::Compact)));
+    const QByteArray snapshot = QJsonDocument(m_snapshot()).toJson(QJsonDocument::Compact);
+    m_clients.append(Client { socket, m_maxOutgoingBytes + snapshot.size() });
+    socket->sendText(snapshot);
 }
 
 void AdminEvents::closeAll()
 {
-    const QList<QWebSocket *> sockets = std::exchange(m_sockets, {});
-    for (QWebSocket *socket : sockets) {
-        socket->disconnect(this);
-        socket->close(QWebSocketProtocol::CloseCodeGoingAway);
-        socket->deleteLater();
+    const QList<Client> clients = std::exchange(m_clients, {});
+    for (const Client &client : clients) {
+        client.socket->disconnect(this);
+        client.socket->close(Http::WebSocketProtocol::GoingAway);
+        client.socket->deleteLater();
     }
 }
 
@@ -65,7 +63,7 @@ void AdminEvents::userEvent(QLatin1StringView kind, const Balancer::UserInfo &us
 
 void AdminEvents::tick(const ChannelChanges &changes, const QDateTime &at)
 {
-    if (m_sockets.isEmpty()) return;
+    if (m_clients.isEmpty()) return;
     channelEvents(Wire::Admin::Added, changes.added);
     channelEvents(Wire::Admin::Changed, changes.changed);
     channelEvents(Wire::Admin::Removed, changes.removed);
@@ -82,15 +80,15 @@ void AdminEvents::channelEvents(QLatin1StringView kind, const QList<ChannelRow> 
 
 void AdminEvents::broadcast(const QJsonObject &event)
 {
-    if (m_sockets.isEmpty()) return;
-    const QString frame = QString::fromUtf8(QJsonDocument(event).toJson(QJsonDocument::Compact));
-    const QList<QWebSocket *> sockets = m_sockets;
-    for (QWebSocket *socket : sockets) {
-        if (socket->bytesToWrite() > MaxBufferedBytes) {
-            socket->abort(); // disconnected() removes it
+    if (m_clients.isEmpty()) return;
+    const QByteArray frame = QJsonDocument(event).toJson(QJsonDocument::Compact);
+    const QList<Client> clients = m_clients;
+    for (const Client &client : clients) {
+        if (client.socket->bytesToWrite() > client.allowance) {
+            client.socket->abort(); // disconnected() removes it
             continue;
         }
-        socket->sendTextMessage(frame);
+        client.socket->sendText(frame);
     }
 }
 

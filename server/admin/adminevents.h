@@ -9,7 +9,9 @@
 
 #include <functional>
 
-class QWebSocket;
+namespace Http {
+class WebSocket;
+}
 
 namespace Admin {
 
@@ -27,10 +29,15 @@ public:
         Balancer::ClusterState *state, const LiveStats *stats, SnapshotSource snapshot, QObject *parent = nullptr);
     ~AdminEvents() override;
 
-    void adopt(QWebSocket *socket);
+    // A console that does not read what it is sent is dropped once more than this waits for it
+    // beyond its snapshot (it reconnects and gets a new snapshot).
+    void setMaxOutgoingBytes(qint64 bytes) { m_maxOutgoingBytes = bytes; }
+
+    // Takes ownership of an upgraded socket and sends it the snapshot.
+    void adopt(Http::WebSocket *socket);
     void closeAll();
     void tick(const ChannelChanges &changes, const QDateTime &at);
-    qsizetype clientCount() const { return m_sockets.size(); }
+    qsizetype clientCount() const { return m_clients.size(); }
 
 private:
     void broadcast(const QJsonObject &event);
@@ -40,7 +47,13 @@ private:
     Balancer::ClusterState *m_state;
     const LiveStats *m_stats;
     SnapshotSource m_snapshot;
-    QList<QWebSocket *> m_sockets;
+    struct Client
+    {
+        Http::WebSocket *socket;
+        qint64 allowance; // bytes it may leave unread: the budget plus its snapshot
+    };
+    QList<Client> m_clients;
+    qint64 m_maxOutgoingBytes = 1048576;
 };
 
 } // namespace Admin

@@ -5,8 +5,9 @@
 #include "processmetrics.h"
 #include "wire.h"
 
+#include "websocket.h"
+
 #include <QJsonArray>
-#include <QWebSocket>
 
 Q_LOGGING_CATEGORY(lcNode, "cometd.node", QtInfoMsg)
 
@@ -72,6 +73,7 @@ NodeServer::NodeServer(NodeConfig config, QObject *parent)
     m_longPolling = std::make_unique<Transport::LongPollingTransport>(m_engine.get());
     Transport::WebSocketOptions wsOptions;
     wsOptions.idleTimeoutMs = int(m_config.limits.idleTimeout.count());
+    wsOptions.maxOutgoingBytes = engineOptions(m_config).maxDeliveryBytes;
     m_webSocket = std::make_unique<Transport::WebSocketTransport>(m_engine.get(), wsOptions);
     m_rest = std::make_unique<Rest::NodeRestApi>(
         m_engine.get(), [this](const QString &user) { return m_signer.issue(user); },
@@ -127,8 +129,8 @@ NodeServer::NodeServer(NodeConfig config, QObject *parent)
             && (origin.isEmpty() || m_config.cors.allows(QString::fromUtf8(origin)));
         return bayeux ? 0 : 404;
     });
-    connect(m_frontend.get(), &Http::Frontend::webSocketConnected, this, [this](QWebSocket *socket) {
-        if (m_admin && Admin::AdminApi::isEventsPath(Http::Router::splitPattern(socket->requestUrl().path())))
+    connect(m_frontend.get(), &Http::Frontend::webSocketConnected, this, [this](Http::WebSocket *socket) {
+        if (m_admin && Admin::AdminApi::isEventsPath(socket->request().pathSegments))
             m_admin->adoptEventSocket(socket);
         else
             m_webSocket->adopt(socket);

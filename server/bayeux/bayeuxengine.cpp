@@ -142,6 +142,7 @@ struct BayeuxEngine::Private
     void dropHeld(Session *session);
     void releaseHeldState(Session *session, const HeldConnect &held);
     void enqueue(Session *session, const OutgoingMessage &message);
+    void markDirty(Session *session);
     void scheduleFlush();
     void flush();
     void deliverQueued(Session *session);
@@ -514,7 +515,7 @@ void BayeuxEngine::Private::finishBatch(Batch &batch)
         return;
     }
 
-    SessionQueue::Delivery delivery = session->queue.takeForDelivery();
+    SessionQueue::Delivery delivery = session->queue.takeForDelivery(options.maxDeliveryBytes);
     const QByteArray &advice = multipleClients ? multipleClientsAdviceJson : connectAdviceJson;
     batch.replies[connect.index] = connectReply(session, connect.id, advice, delivery.batch);
     JsonArrayWriter writer;
@@ -579,7 +580,7 @@ void BayeuxEngine::Private::answerHeld(Session *session, Answer answer)
     releaseHeldState(session, held);
 
     SessionQueue::Delivery delivery;
-    if (answer == Answer::Normal) delivery = session->queue.takeForDelivery();
+    if (answer == Answer::Normal) delivery = session->queue.takeForDelivery(options.maxDeliveryBytes);
     const QByteArray &advice = answer == Answer::Disconnected ? noReconnectAdviceJson : connectAdviceJson;
     const QByteArray reply = connectReply(session, held.id, advice, delivery.batch);
 
@@ -604,11 +605,15 @@ void BayeuxEngine::Private::dropHeld(Session *session)
 void BayeuxEngine::Private::enqueue(Session *session, const OutgoingMessage &message)
 {
     session->queue.enqueue(message);
-    if (!session->dirty && (session->held || session->pushConnection)) {
-        session->dirty = true;
-        dirty.append(session->clientId);
-        scheduleFlush();
-    }
+    if (session->held || session->pushConnection) markDirty(session);
+}
+
+void BayeuxEngine::Private::markDirty(Session *session)
+{
+    if (session->dirty) return;
+    session->dirty = true;
+    dirty.append(session->clientId);
+    scheduleFlush();
 }
 
 void BayeuxEngine::Private::scheduleFlush()
@@ -642,17 +647,23 @@ void BayeuxEngine::Private::deliverQueued(Session *session)
     // Long-polling, and every ack session (CometD delivers those with /meta/connect replies only, so
     // that each message belongs to an acknowledged batch), answer the held connect.
     if (session->held && (!session->held->persistent || session->queue.ackMode())) {
-        answerHeld(session, Answer::Normal);
+        // A client that has not taken earlier answers gets the next one when it has (or at the
+        // connect's deadline); meanwhile its messages wait in its bounded queue.
+        if (session->held->connection->canWrite()) answerHeld(session, Answer::Normal);
         return;
     }
     if (session->pushConnection && !session->queue.ackMode()) {
-        const SessionQueue::Delivery delivery = session->queue.takeForDelivery();
+        if (!session->pushConnection->canWrite()) return; // connectionWritable() brings it back
+        const SessionQueue::Delivery delivery = session->queue.takeForDelivery(options.maxDeliveryBytes);
         const QByteArray json = delivery.messages.size() == 1 ? delivery.messages.first().framed : [&] {
             JsonArrayWriter writer;
             writer.append(delivery.messages);
             return writer.take();
         }();
         deliver(session->pushConnection, json, delivery.messages.size());
+        // More than one budget's worth was waiting: the rest goes in a later turn, if the client
+        // keeps up.
+        if (session->queue.hasUnsent()) markDirty(session);
     }
 }
 
@@ -812,6 +823,16 @@ void BayeuxEngine::connectionClosed(Connection *connection)
         if (!session) continue;
         if (session->pushConnection == connection) session->pushConnection = nullptr;
         if (session->held && session->held->connection == connection) d->dropHeld(session);
+    }
+}
+
+void BayeuxEngine::connectionWritable(Connection *connection)
+{
+    const auto it = d->byConnection.constFind(connection);
+    if (it == d->byConnection.cend()) return;
+    for (const QByteArray &clientId : *it) {
+        Session *session = d->sessions.find(clientId);
+        if (session && session->queue.hasUnsent()) d->markDirty(session);
     }
 }
 

@@ -37,6 +37,9 @@ struct EngineOptions
     int maxSessions = 100000; // sessions per node; handshakes past it get 503::node full
     int maxUsers = 20000; // distinct users per node (the node's maxConnection)
     int maxSubscriptions = 1000; // channels and patterns per session; more get 403::too many subscriptions
+    // The outgoing budget (limits.maxOutgoingBytes): one answer or push carries at most this many
+    // bytes of messages, and nothing is pushed to a connection that cannot take more.
+    qint64 maxDeliveryBytes = 1048576;
 };
 
 // The Bayeux 1.0 protocol of one node, without sockets: sessions, subscriptions, advice, the ack
@@ -67,6 +70,10 @@ public:
     // The transport's connection went away (client closed, socket error). The engine forgets it and
     // never calls deliver() on it again. Sessions stay until maxInterval expires.
     void connectionClosed(Connection *connection);
+
+    // A connection whose canWrite() was false can take messages again: what waits for the sessions
+    // on it goes out at the end of this event-loop turn.
+    void connectionWritable(Connection *connection);
 
     // Answers every held /meta/connect now (shutdown): advice reconnect=retry.
     void releaseAllHeld();

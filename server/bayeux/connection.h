@@ -17,6 +17,11 @@ public:
 
     // true for WebSocket: messages may be pushed without answering a held /meta/connect.
     virtual bool isPersistent() const = 0;
+
+    // false while the client has not taken what was written (more than its outgoing budget waits):
+    // the engine then keeps messages in the session queues, and the transport calls
+    // BayeuxEngine::connectionWritable() once the client has caught up.
+    virtual bool canWrite() const { return true; }
 };
 
 } // namespace Bayeux

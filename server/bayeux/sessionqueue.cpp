@@ -34,16 +34,26 @@ bool SessionQueue::hasUnacknowledged() const
     return m_ackMode && !m_entries.isEmpty() && m_entries.first().batch < m_batch;
 }
 
-SessionQueue::Delivery SessionQueue::takeForDelivery()
+SessionQueue::Delivery SessionQueue::takeForDelivery(qint64 maxBytes)
 {
+    qsizetype count = 0;
+    qint64 bytes = 0;
+    for (const Entry &entry : std::as_const(m_entries)) {
+        const qint64 size = entry.message.json.size() + 1; // and its comma
+        if (count > 0 && bytes + size > maxBytes) break;
+        bytes += size;
+        ++count;
+    }
     Delivery delivery;
-    delivery.messages.reserve(m_entries.size());
-    for (const Entry &entry : std::as_const(m_entries))
-        delivery.messages.append(entry.message);
+    delivery.messages.reserve(count);
+    for (qsizetype i = 0; i < count; ++i)
+        delivery.messages.append(m_entries.at(i).message);
     if (m_ackMode) {
         delivery.batch = m_batch++;
+        for (qsizetype i = count; i < m_entries.size(); ++i)
+            m_entries[i].batch = m_batch;
     } else {
-        removeFront(m_entries.size());
+        removeFront(count);
     }
     return delivery;
 }

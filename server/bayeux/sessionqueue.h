@@ -5,6 +5,8 @@
 #include <QList>
 #include <QtGlobal>
 
+#include <limits>
+
 namespace Bayeux {
 
 // Engine-wide totals that every SessionQueue keeps up to date.
@@ -44,9 +46,12 @@ public:
         QList<OutgoingMessage> messages;
         qint64 batch = -1; // ack mode: the batch just closed, for ext.ack; -1 otherwise
     };
-    // Plain mode: every message, and the queue forgets them.
-    // Ack mode: closes the current batch; every unacknowledged message, which stays queued.
-    Delivery takeForDelivery();
+    // Plain mode: the messages from the front up to `maxBytes` of JSON (at least one), and the
+    // queue forgets them.
+    // Ack mode: closes the current batch and hands out the unacknowledged messages from the front up
+    // to `maxBytes`; they stay queued. Messages past the cut move to the next batch, so that
+    // acknowledging this one never drops a message that was not sent.
+    Delivery takeForDelivery(qint64 maxBytes = std::numeric_limits<qint64>::max());
 
     // Ack mode: the client has every batch up to `batch`; their messages are forgotten.
     void acknowledge(qint64 batch);

@@ -1,9 +1,17 @@
 #include "httpfrontend.h"
 
+#include "requesthead.h"
+#include "websocket.h"
+#include "wire.h"
+
 #include <QHttpServerRequest>
+#include <QMetaMethod>
+#include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QUrl>
+
+#include <fcntl.h>
 
 Q_LOGGING_CATEGORY(lcHttp, "cometd.http", QtInfoMsg)
 
@@ -33,37 +41,10 @@ Method toMethod(QHttpServerRequest::Method m)
     }
 }
 
-// QHttpServer builds the URL with QUrl::fromEncoded, so the encoded path still tells "/" from "%2F".
-void splitPath(const QUrl &url, Request *out)
+// Where the cluster's signed internal paths start: their size limit is their own.
+bool isClusterTarget(QByteArrayView target)
 {
-    const QByteArray encoded = url.path(QUrl::FullyEncoded).toUtf8();
-    const QList<QByteArray> parts = encoded.split('/');
-    // parts[0] is the empty text before the leading '/'
-    for (qsizetype i = 1; i < parts.size(); ++i) {
-        if (i == parts.size() - 1 && parts.at(i).isEmpty()) {
-            out->trailingSlash = true;
-            break;
-        }
-        out->pathSegments.append(QUrl::fromPercentEncoding(parts.at(i)));
-    }
-}
-
-qsizetype declaredContentLength(QByteArrayView head)
-{
-    qsizetype from = 0;
-    while (from < head.size()) {
-        qsizetype eol = head.indexOf("\r\n", from);
-        if (eol < 0) eol = head.size();
-        const QByteArrayView line = head.sliced(from, eol - from);
-        const qsizetype colon = line.indexOf(':');
-        if (colon > 0 && line.first(colon).trimmed().compare("content-length", Qt::CaseInsensitive) == 0) {
-            bool ok = false;
-            const qlonglong n = line.sliced(colon + 1).trimmed().toLongLong(&ok);
-            return ok && n >= 0 ? qsizetype(n) : -1;
-        }
-        from = eol + 2;
-    }
-    return 0;
+    return target.startsWith(QByteArrayView(Wire::Path::ClusterPrefix.data(), Wire::Path::ClusterPrefix.size()));
 }
 
 } // namespace
@@ -112,9 +93,13 @@ ConnectionState::ConnectionState(QTcpSocket *socket, Frontend *frontend)
     , m_socket(socket)
     , m_frontend(frontend)
     , m_lastActivity(frontend->now())
+    // The request clock starts at accept: a connection that never sends a byte holds its slot for
+    // headerTimeout, not idleTimeout.
+    , m_requestStarted(m_lastActivity)
 {
     // Never buffer more than the limit: one byte over it is enough to answer 413.
-    socket->setReadBufferSize(frontend->limits().maxRequestBytes + 1);
+    socket->setReadBufferSize(
+        std::max(frontend->limits().maxRequestBytes, frontend->limits().maxClusterRequestBytes) + 1);
     connect(socket, &QIODevice::readyRead, this, &ConnectionState::onReadyRead);
     connect(socket, &QIODevice::bytesWritten, this, [this] { m_lastActivity = m_frontend->now(); });
     connect(socket, &QAbstractSocket::disconnected, this, &ConnectionState::emitGoneOnce);
@@ -155,6 +140,23 @@ void ConnectionState::abort()
     m_socket->abort();
 }
 
+void ConnectionState::resetRequest()
+{
+    m_requestStarted = 0;
+    m_head.clear();
+    m_requestBytes = 0;
+    m_requestLimit = 0;
+    m_headDone = false;
+    m_chunked = false;
+}
+
+void ConnectionState::stopParser()
+{
+    m_rejected = true;
+    // Nothing more of this connection goes to QtHttpServer's parser.
+    QObject::disconnect(m_socket, &QIODevice::readyRead, m_frontend, nullptr);
+}
+
 void ConnectionState::onReadyRead()
 {
     if (m_upgraded || m_rejected) return;
@@ -162,35 +164,160 @@ void ConnectionState::onReadyRead()
     if (m_outstanding > 0) {
         // A second request behind a held one would be answered out of order by QtHttpServer 6.4.
         qCInfo(lcHttp) << "request pipelined behind a held request; closing" << m_socket->peerAddress();
-        m_rejected = true;
-        QObject::disconnect(m_socket, &QIODevice::readyRead, m_frontend, nullptr);
+        stopParser();
+        m_socket->abort();
+        return;
+    }
+    if (m_socket->bytesToWrite() > m_frontend->limits().maxOutgoingBytes) {
+        // A new request while earlier answers are still not taken: a slow consumer, as CometD
+        // calls it. Its answers would pile up here without bound.
+        qCInfo(lcHttp) << "client sends requests without reading the answers; closing" << m_socket->peerAddress();
+        stopParser();
         m_socket->abort();
         return;
     }
     if (m_requestStarted == 0) m_requestStarted = m_lastActivity;
-    const qint64 limit = m_frontend->limits().maxRequestBytes;
     const qint64 available = m_socket->bytesAvailable();
-    if (available > limit) {
-        rejectTooLarge();
+    if (!m_headDone) {
+        checkHead(available);
         return;
     }
-    if (!m_headChecked) {
-        const QByteArray head = m_socket->peek(available);
-        const qsizetype end = head.indexOf("\r\n\r\n");
-        if (end >= 0) {
-            m_headChecked = true;
-            const qsizetype length = declaredContentLength(QByteArrayView(head).first(end));
-            if (length < 0 || end + 4 + length > limit) rejectTooLarge();
-        }
+    // The parser takes every byte it is given, so what is available now is new. A chunked body's
+    // size is known only by counting it (a declared length was checked with the head).
+    if (m_chunked) {
+        m_requestBytes += available;
+        if (m_requestBytes > m_requestLimit) rejectTooLarge();
     }
+}
+
+bool ConnectionState::checkHead(qint64 available)
+{
+    const Limits &limits = m_frontend->limits();
+    const qint64 headLimit = std::max(limits.maxRequestBytes, limits.maxClusterRequestBytes);
+    m_head += m_socket->peek(std::min(available, headLimit + 1 - m_head.size()));
+    const qsizetype end = findHeadEnd(m_head);
+    if (end < 0) {
+        if (m_head.size() > limits.maxRequestBytes) rejectTooLarge();
+        return false;
+    }
+    m_headDone = true;
+    auto parsed = parseRequestHead(QByteArrayView(m_head).first(end));
+    if (const auto *error = std::get_if<RequestHead::HeadError>(&parsed)) {
+        reject(error->status, error->message);
+        return false;
+    }
+    const RequestHead &head = std::get<RequestHead>(parsed);
+    m_requestLimit = isClusterTarget(head.target) ? limits.maxClusterRequestBytes : limits.maxRequestBytes;
+    if (end > m_requestLimit) {
+        rejectTooLarge();
+        return false;
+    }
+    if (head.isWebSocketUpgrade()) {
+        takeWebSocket(head, end);
+        return false;
+    }
+    const auto body = head.body();
+    if (const auto *error = std::get_if<RequestHead::HeadError>(&body)) {
+        reject(error->status, error->message);
+        return false;
+    }
+    const RequestHead::Body &framing = std::get<RequestHead::Body>(body);
+    if (framing.kind == RequestHead::Body::Kind::Length && framing.length > m_requestLimit - end) {
+        rejectTooLarge();
+        return false;
+    }
+    m_chunked = framing.kind == RequestHead::Body::Kind::Chunked;
+    m_requestBytes = m_head.size();
+    m_head.clear();
+    if (m_chunked && m_requestBytes > m_requestLimit) {
+        rejectTooLarge();
+        return false;
+    }
+    return true;
+}
+
+void ConnectionState::takeWebSocket(const RequestHead &head, qsizetype headEnd)
+{
+    stopParser();
+    m_upgraded = true;
+    m_frontend->m_timed.remove(this);
+    // The parser may hold part of the head in its read transaction: give it all back, then skip it.
+    if (m_socket->isTransactionStarted()) m_socket->rollbackTransaction();
+    m_socket->skip(headEnd);
+
+    auto refuse = [this](int status, const QString &message, HeaderList extra = {}) {
+        Response r = Response::error(status, message);
+        r.headers += extra;
+        r.closeConnection = true;
+        write(serialize(r, false), true);
+    };
+    auto converted = head.toRequest(m_socket->peerAddress());
+    if (const auto *error = std::get_if<RequestHead::HeadError>(&converted)) {
+        refuse(error->status, error->message);
+        return;
+    }
+    Request request = std::get<Request>(std::move(converted));
+    request.method = head.method == "GET" ? Method::Get : Method::Other;
+    if (request.method != Method::Get) {
+        refuse(400, QStringLiteral("a WebSocket handshake is a GET request"));
+        return;
+    }
+    const QByteArray key = head.header("Sec-WebSocket-Key").trimmed();
+    if (head.header("Sec-WebSocket-Version").trimmed() != "13") {
+        refuse(426, QStringLiteral("WebSocket version 13 required"),
+            { { QByteArrayLiteral("Sec-WebSocket-Version"), QByteArrayLiteral("13") } });
+        return;
+    }
+    if (!WebSocketProtocol::isValidClientKey(key)) {
+        refuse(400, QStringLiteral("missing or malformed Sec-WebSocket-Key"));
+        return;
+    }
+    static const QMetaMethod connected = QMetaMethod::fromSignal(&Frontend::webSocketConnected);
+    int refused = m_frontend->m_upgradeCheck ? m_frontend->m_upgradeCheck(request) : 0;
+    if (refused == 0 && !m_frontend->isSignalConnected(connected)) refused = 404; // nobody would take it
+    if (refused != 0) {
+        refuse(refused, refused == 401 ? QStringLiteral("missing or wrong credentials") : QStringLiteral("not found"));
+        return;
+    }
+
+    // The connection leaves Qt's socket: a descriptor of our own, the bytes read after the head,
+    // and the QTcpSocket closed (its descriptor only; the connection lives on in ours).
+    const int fd = ::fcntl(int(m_socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+        refuse(503, QStringLiteral("out of file descriptors"));
+        return;
+    }
+    const QByteArray handshake = QByteArrayLiteral("HTTP/1.1 101 Switching Protocols\r\n"
+                                                   "Upgrade: websocket\r\n"
+                                                   "Connection: Upgrade\r\n"
+                                                   "Sec-WebSocket-Accept: ")
+        + WebSocketProtocol::acceptKey(key) + QByteArrayLiteral("\r\n\r\n");
+    const QByteArray early = m_socket->readAll();
+    auto *ws = new WebSocket(fd, std::move(request), m_frontend->limits().maxWebSocketMessageBytes);
+    Frontend *frontend = m_frontend;
+    m_socket->abort(); // deletes this state later, with its socket
+    frontend->countWebSocket(ws);
+    ws->writeHandshake(handshake);
+    const QPointer<WebSocket> alive(ws);
+    Q_EMIT frontend->webSocketConnected(ws); // the receiver owns it from here
+    if (alive) ws->start(early);
+}
+
+void ConnectionState::reject(int status, const QString &message)
+{
+    qCInfo(lcHttp) << "bad request from" << m_socket->peerAddress() << ":" << message;
+    stopParser();
+    Response r = Response::error(status, message);
+    r.closeConnection = true;
+    write(serialize(r, false), true);
 }
 
 void ConnectionState::rejectTooLarge()
 {
-    qCInfo(lcHttp) << "request over" << m_frontend->limits().maxRequestBytes << "bytes from" << m_socket->peerAddress();
-    m_rejected = true;
+    qCInfo(lcHttp) << "request over" << (m_requestLimit ? m_requestLimit : m_frontend->limits().maxRequestBytes)
+                   << "bytes from" << m_socket->peerAddress();
     // Stop the parser first: nothing more of this request is read or buffered.
-    QObject::disconnect(m_socket, &QIODevice::readyRead, m_frontend, nullptr);
+    stopParser();
     Response tooLarge = Response::error(413, QStringLiteral("request too large"));
     tooLarge.closeConnection = true;
     write(serialize(tooLarge, false), true);
@@ -284,24 +411,15 @@ Frontend::Frontend(Limits limits, QObject *parent)
     m_clock.start();
     m_sweep.setInterval(1000);
     connect(&m_sweep, &QTimer::timeout, this, &Frontend::sweep);
-    connect(this, &QAbstractHttpServer::newWebSocketConnection, this, &Frontend::takeWebSockets);
 }
 
 Frontend::~Frontend()
 {
-    // Sockets go first, while this object's members still exist for their guards. An upgraded
-    // socket belongs to its QWebSocket now.
+    // Sockets go first, while this object's members still exist for their guards. (WebSockets
+    // belong to whoever took them.)
     const auto states = m_connections.values();
-    for (ConnectionState *state : states) {
-        QTcpSocket *socket = state->socket();
-        if (state->m_upgraded) {
-            m_connections.remove(socket);
-            m_timed.remove(state);
-            state->m_frontend = nullptr;
-        } else {
-            delete socket;
-        }
-    }
+    for (ConnectionState *state : states)
+        delete state->socket();
 }
 
 void Frontend::setRequestHandler(RequestHandler handler)
@@ -350,28 +468,18 @@ bool Frontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *sock
 {
     ConnectionState *state = m_connections.value(socket);
     if (!state || state->m_rejected) return true; // being closed: answer nothing
-    state->m_requestStarted = 0;
-    state->m_headChecked = false;
+    state->resetRequest();
 
     Request r;
     r.method = toMethod(request.method());
-    splitPath(request.url(), &r);
+    // QHttpServer builds the URL with QUrl::fromEncoded, so the encoded path still tells "/" from "%2F".
+    if (!splitEncodedPath(request.url().path(QUrl::FullyEncoded).toUtf8(), &r)) {
+        state->reject(400, QStringLiteral("path is not valid UTF-8"));
+        return true;
+    }
     r.query = request.query();
     r.headers = request.headers();
     r.peer = socket->peerAddress();
-
-    const bool upgrade = request.value(QByteArrayLiteral("upgrade")).compare("websocket", Qt::CaseInsensitive) == 0
-        && request.value(QByteArrayLiteral("connection")).toLower().contains("upgrade");
-    if (upgrade) {
-        m_refusedUpgradeStatus = m_upgradeCheck ? m_upgradeCheck(r) : 404;
-        if (m_refusedUpgradeStatus != 0) return false; // missingHandler answers with that status
-        state->m_upgraded = true;
-        m_upgrading.append(state);
-        m_timed.remove(state); // the WebSocket transport times it out from here
-
-        return true; // the WebSocket handshake is QtHttpServer's from here: write nothing
-    }
-
     r.body = request.body();
     // Honour Connection: close (6.4 ignores it).
     const bool close = r.header("Connection").compare("close", Qt::CaseInsensitive) == 0;
@@ -380,14 +488,19 @@ bool Frontend::handleRequest(const QHttpServerRequest &request, QTcpSocket *sock
     return true;
 }
 
-// Reached only for a refused WebSocket upgrade: every other request is ours in handleRequest().
+// WebSocket upgrades never reach QtHttpServer (ConnectionState takes them first), and every other
+// request is answered in handleRequest(): nothing to do here but close.
 void Frontend::missingHandler(const QHttpServerRequest &, QTcpSocket *socket)
 {
-    const int status = std::exchange(m_refusedUpgradeStatus, 404);
-    Response refused = Response::error(
-        status, status == 401 ? QStringLiteral("missing or wrong credentials") : QStringLiteral("not found"));
+    Response refused = Response::error(404, QStringLiteral("not found"));
     refused.closeConnection = true;
     socket->write(serialize(refused, false));
+}
+
+void Frontend::countWebSocket(WebSocket *socket)
+{
+    ++m_webSockets;
+    connect(socket, &QObject::destroyed, this, [this] { --m_webSockets; });
 }
 
 void Frontend::sweep()
@@ -402,10 +515,14 @@ void Frontend::sweep()
             expired.append(state);
     }
     for (ConnectionState *state : std::as_const(expired)) {
-        if (state->m_requestStarted != 0) {
+        if (state->m_requestStarted != 0 && !state->m_headDone && state->m_head.isEmpty()) {
+            // Not a byte of a request: nobody to answer (a browser's speculative connection, or
+            // a client holding slots).
+            qCDebug(lcHttp) << "closing a connection that sent nothing from" << state->socket()->peerAddress();
+            state->abort();
+        } else if (state->m_requestStarted != 0) {
             qCInfo(lcHttp) << "request not received in time from" << state->socket()->peerAddress();
-            state->m_rejected = true;
-            QObject::disconnect(state->socket(), &QIODevice::readyRead, this, nullptr);
+            state->stopParser();
             Response timeout = Response::error(408, QStringLiteral("request timeout"));
             timeout.closeConnection = true;
             state->write(serialize(timeout, false), true);
@@ -414,43 +531,6 @@ void Frontend::sweep()
             qCDebug(lcHttp) << "closing idle connection from" << state->socket()->peerAddress();
             state->abort();
         }
-    }
-}
-
-void Frontend::takeWebSockets()
-{
-    while (hasPendingWebSocketConnections()) {
-        std::unique_ptr<QWebSocket> ws = nextPendingWebSocketConnection();
-        if (!ws) continue;
-        detachFromWebSocketServer(*ws);
-        ws->setMaxAllowedIncomingMessageSize(quint64(m_limits.maxWebSocketMessageBytes));
-        ws->setMaxAllowedIncomingFrameSize(quint64(m_limits.maxWebSocketMessageBytes));
-        Q_EMIT webSocketConnected(ws.release());
-    }
-}
-
-void Frontend::detachFromWebSocketServer(const QWebSocket &ws)
-{
-    // QWebSocketServer 6.4 keeps every upgraded socket's disconnected() connected to a slot that
-    // finds its socket with sender(), a walk over all its senders: with n WebSockets open, each
-    // disconnection costs O(n), and n clients leaving cost O(n^2). That slot only deletes the socket
-    // later, so the socket does it itself instead. QWebSocket watches stateChanged(), not this signal.
-    for (qsizetype i = 0; i < m_upgrading.size();) {
-        ConnectionState *state = m_upgrading.at(i);
-        if (!state) {
-            m_upgrading.removeAt(i);
-            continue;
-        }
-        QTcpSocket *socket = state->socket();
-        if (socket->peerPort() != ws.peerPort() || socket->peerAddress() != ws.peerAddress()) {
-            ++i;
-            continue;
-        }
-        m_upgrading.removeAt(i);
-        QObject::disconnect(socket, &QAbstractSocket::disconnected, nullptr, nullptr);
-        connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
-        connect(socket, &QAbstractSocket::disconnected, state, &ConnectionState::emitGoneOnce);
-        return;
     }
 }
 

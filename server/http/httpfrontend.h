@@ -12,7 +12,6 @@
 #include <QPointer>
 #include <QSet>
 #include <QTimer>
-#include <QWebSocket>
 
 #include <functional>
 
@@ -29,7 +28,16 @@ struct Limits
     int headerTimeoutMs = 10000; // to receive a whole request
     int idleTimeoutMs = 60000; // no traffic on a connection that holds no request
     qint64 maxWebSocketMessageBytes = 65536;
+    // Bytes written to one client and not yet taken: a client that sends a new request while more
+    // than this waits is a slow consumer and is disconnected. WebSocket users check it themselves.
+    qint64 maxOutgoingBytes = 1048576;
+    // Requests to the cluster's own signed paths (Wire::Path::ClusterPrefix) have a limit of their
+    // own: the senders bound them, and they must never be refused for their size.
+    qint64 maxClusterRequestBytes = 8 * 1024 * 1024;
 };
+
+class WebSocket;
+struct RequestHead;
 
 class Frontend;
 
@@ -53,16 +61,27 @@ private:
     friend class Frontend;
     friend class Responder;
     void onReadyRead();
+    // Reads the head as it arrives (QtHttpServer takes each byte of it, so what is available at each
+    // readyRead is new): false when the connection was answered or taken over.
+    bool checkHead(qint64 available);
+    void takeWebSocket(const RequestHead &head, qsizetype headEnd);
     void rejectTooLarge();
+    void reject(int status, const QString &message);
+    void stopParser();
+    void resetRequest();
     void emitGoneOnce();
 
     QTcpSocket *m_socket;
     Frontend *m_frontend;
     qint64 m_lastActivity = 0;
-    qint64 m_requestStarted = 0; // 0: between requests
+    qint64 m_requestStarted = 0; // 0: between requests; a new connection starts one
     int m_outstanding = 0; // responders not yet answered
-    bool m_headChecked = false;
-    bool m_upgraded = false; // handed to the WebSocket server: no longer ours to time out
+    QByteArray m_head; // the head so far, until it is complete
+    qint64 m_requestBytes = 0; // of the current request, once its head is complete
+    qint64 m_requestLimit = 0; // for the current request, once its head is complete
+    bool m_headDone = false;
+    bool m_chunked = false; // the body's size is known only as it arrives
+    bool m_upgraded = false; // taken over as a WebSocket: no longer ours
     bool m_goneEmitted = false;
     bool m_rejected = false;
 };
@@ -94,13 +113,14 @@ public:
     void flushAll();
     QString errorString() const { return m_error; }
 
-    int connectionCount() const { return int(m_connections.size()); }
+    // HTTP connections and WebSockets: what the connection cap counts.
+    int connectionCount() const { return int(m_connections.size()) + m_webSockets; }
     const Limits &limits() const { return m_limits; }
     qint64 now() const { return m_clock.elapsed() + 1; } // never 0, which means "not started"
 
 Q_SIGNALS:
-    // A WebSocket is ready; the receiver takes ownership (it has no parent).
-    void webSocketConnected(QWebSocket *socket);
+    // A WebSocket is ready; the receiver takes ownership (it has no parent) and calls start() on it.
+    void webSocketConnected(Http::WebSocket *socket);
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
@@ -111,19 +131,17 @@ private:
     friend class GuardedTcpServer;
     void adopt(QTcpSocket *socket);
     void sweep();
-    void takeWebSockets();
-    void detachFromWebSocketServer(const QWebSocket &ws);
+    void countWebSocket(WebSocket *socket);
 
     Limits m_limits;
     RequestHandler m_handler;
     UpgradeCheck m_upgradeCheck;
     QHash<QTcpSocket *, ConnectionState *> m_connections;
     QSet<ConnectionState *> m_timed; // plain HTTP connections: the ones sweep() times out
-    QList<QPointer<ConnectionState>> m_upgrading; // upgraded, WebSocket handshake not over yet
+    int m_webSockets = 0;
     QTimer m_sweep;
     QElapsedTimer m_clock;
     QString m_error;
-    int m_refusedUpgradeStatus = 404; // handed from handleRequest() to missingHandler()
 };
 
 } // namespace Http

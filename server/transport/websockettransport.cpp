@@ -4,11 +4,13 @@
 #include "sessionstore.h"
 #include "wire.h"
 
+#include "websocket.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkRequest>
 #include <QPointer>
+
 #include <algorithm>
 
 namespace Transport {
@@ -16,26 +18,38 @@ namespace Transport {
 class WebSocketTransport::Link final : public Bayeux::Connection
 {
 public:
-    Link(QWebSocket *socket, qint64 now)
+    Link(Http::WebSocket *socket, qint64 now, qint64 budget)
         : m_socket(socket)
         , m_lastHeard(now)
+        , m_budget(budget)
     { }
     ~Link() override
     {
         if (m_socket) m_socket->deleteLater(); // null when the transport deleted it at teardown
     }
 
-    void deliver(const QByteArray &jsonArray) override
-    {
-        if (m_socket->state() != QAbstractSocket::ConnectedState) return;
-        m_socket->sendTextMessage(QString::fromUtf8(jsonArray));
-        m_socket->flush(); // as HTTP answers do: out now, no write-notifier round trip
-    }
+    void deliver(const QByteArray &jsonArray) override { m_socket->sendText(jsonArray); }
     bool isPersistent() const override { return true; }
+    bool canWrite() const override
+    {
+        if (m_socket->bytesToWrite() < m_budget) return true;
+        m_waitingForDrain = true;
+        return false;
+    }
+    // Whether the engine should be told the client caught up: it found the link full, and half
+    // the budget has drained since (so a client at the edge does not flip on every write).
+    bool drained()
+    {
+        if (!m_waitingForDrain || m_socket->bytesToWrite() > m_budget / 2) return false;
+        m_waitingForDrain = false;
+        return true;
+    }
 
-    QWebSocket *m_socket;
+    Http::WebSocket *m_socket;
     QByteArray m_browserId;
     qint64 m_lastHeard;
+    qint64 m_budget;
+    mutable bool m_waitingForDrain = false;
     bool m_pinged = false;
 };
 
@@ -60,21 +74,16 @@ WebSocketTransport::~WebSocketTransport()
     }
 }
 
-void WebSocketTransport::adopt(QWebSocket *socket)
+void WebSocketTransport::adopt(Http::WebSocket *socket)
 {
-    auto owned = std::make_unique<Link>(socket, m_clock.elapsed());
+    auto owned = std::make_unique<Link>(socket, m_clock.elapsed(), m_options.maxOutgoingBytes);
     Link *link = owned.get();
     // The browser id comes from the upgrade request's cookie, as on the HTTP transports.
-    const QByteArray cookies = socket->request().rawHeader("Cookie");
-    const QByteArray prefix = Wire::BrowserCookie.toByteArray() + '=';
-    for (const QByteArray &raw : cookies.split(';')) {
-        const QByteArray part = raw.trimmed();
-        if (part.startsWith(prefix)) link->m_browserId = part.mid(prefix.size());
-    }
+    link->m_browserId = socket->request().cookie(Wire::BrowserCookie);
     if (link->m_browserId.isEmpty()) link->m_browserId = Bayeux::SessionStore::newRandomId();
     m_links.emplace(link, std::move(owned));
 
-    auto onFrame = [this, link](const QByteArray &bytes) {
+    connect(socket, &Http::WebSocket::textReceived, this, [this, link](const QByteArray &bytes) {
         link->m_lastHeard = m_clock.elapsed();
         link->m_pinged = false;
         const ParsedBatch batch = parseBatch(bytes);
@@ -86,14 +95,17 @@ void WebSocketTransport::adopt(QWebSocket *socket)
         }
         m_engine->handleBatch(
             *batch.messages, link, Bayeux::RequestInfo { Wire::Transport::WebSocket, link->m_browserId });
-    };
-    connect(socket, &QWebSocket::textMessageReceived, this, [onFrame](const QString &text) { onFrame(text.toUtf8()); });
-    connect(socket, &QWebSocket::binaryMessageReceived, this, onFrame);
-    connect(socket, &QWebSocket::pong, this, [this, link] {
+    });
+    connect(socket, &Http::WebSocket::pongReceived, this, [this, link] {
         link->m_lastHeard = m_clock.elapsed();
         link->m_pinged = false;
     });
-    connect(socket, &QWebSocket::disconnected, this, [this, link] { drop(link); });
+    connect(socket, &Http::WebSocket::bytesWritten, this, [this, link] {
+        // A client taking its bytes is alive, even if it has nothing to say.
+        link->m_lastHeard = m_clock.elapsed();
+        if (link->drained()) m_engine->connectionWritable(link);
+    });
+    connect(socket, &Http::WebSocket::disconnected, this, [this, link] { drop(link); });
 }
 
 void WebSocketTransport::drop(Link *link)
@@ -119,6 +131,7 @@ void WebSocketTransport::sweep()
         }
     }
     for (Link *link : dead) {
+        QObject::disconnect(link->m_socket, nullptr, this, nullptr);
         link->m_socket->abort();
         drop(link);
     }
@@ -127,12 +140,12 @@ void WebSocketTransport::sweep()
 void WebSocketTransport::closeAll()
 {
     // close() may emit disconnected at once, which drops the link: walk a copy.
-    std::vector<QPointer<QWebSocket>> sockets;
+    std::vector<QPointer<Http::WebSocket>> sockets;
     sockets.reserve(m_links.size());
     for (auto &[raw, link] : m_links)
         sockets.emplace_back(link->m_socket);
     for (const auto &socket : sockets) {
-        if (socket) socket->close(QWebSocketProtocol::CloseCodeGoingAway);
+        if (socket) socket->close(Http::WebSocketProtocol::GoingAway);
     }
 }
 

@@ -5,10 +5,13 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
-#include <QWebSocket>
 
 #include <memory>
 #include <unordered_map>
+
+namespace Http {
+class WebSocket;
+}
 
 namespace Transport {
 
@@ -16,6 +19,9 @@ struct WebSocketOptions
 {
     int idleTimeoutMs = 60000; // no frame and no pong for this long: the socket is closed
     int sweepIntervalMs = 5000;
+    // Bytes written and not yet taken by the client past which nothing more is pushed to it: its
+    // messages wait in its session queue (bounded; the oldest are dropped and counted).
+    qint64 maxOutgoingBytes = 1048576;
 };
 
 // Bayeux over WebSocket (connectionType "websocket"): each text frame is a batch; the engine pushes
@@ -29,7 +35,7 @@ public:
     ~WebSocketTransport() override;
 
     // Takes ownership of an upgraded socket.
-    void adopt(QWebSocket *socket);
+    void adopt(Http::WebSocket *socket);
     int connectionCount() const { return int(m_links.size()); }
     void closeAll();
 

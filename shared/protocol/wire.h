@@ -100,6 +100,7 @@ inline constexpr QLatin1StringView SendBroadcast { "sendbroadcastmessage" };
 inline constexpr QLatin1StringView CometdUrl { "cometdurl" };
 inline constexpr QLatin1StringView ReleaseCometd { "releasecometd" };
 inline constexpr QLatin1StringView Metrics { "/metrics" };
+inline constexpr QLatin1StringView ClusterPrefix { "/cluster/" }; // signed traffic between the cluster's processes
 } // namespace Path
 
 namespace Query {
