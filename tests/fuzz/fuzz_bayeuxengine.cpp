@@ -5,6 +5,8 @@
 //   "+N"        advance the engine's clock by N ms and run its deadlines;
 //   "close"     every connection goes away;
 //   "release"   answer every held /meta/connect (shutdown);
+//   "full"      the WebSocket's client stops reading (canWrite() false);
+//   "drain"     it caught up (connectionWritable());
 //   "ws\n..."   a batch on the session's WebSocket;
 //   anything else: a batch on a new long-poll exchange.
 // "$CID" in a batch becomes the clientId of the handshake the harness made first.
@@ -39,7 +41,9 @@ public:
         last = jsonArray;
     }
     bool isPersistent() const override { return m_persistent; }
+    bool canWrite() const override { return writable; }
 
+    bool writable = true;
     int answers = 0;
     bool closed = false;
     QByteArray last;
@@ -118,6 +122,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             socket = nullptr;
         } else if (text == "release") {
             engine->releaseAllHeld();
+        } else if (text == "full" || text == "drain") {
+            if (socket) {
+                socket->writable = text == "drain";
+                if (socket->writable) engine->connectionWritable(socket);
+            }
         } else {
             FakeConnection *connection = nullptr;
             if (text.startsWith("ws\n")) {

@@ -9,7 +9,7 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 SECONDS_EACH="${1:?usage: run.sh SECONDS [BUILD_DIR]}"
 BUILD_DIR="${2:-$ROOT/build-asan}"
 BIN_DIR="$BUILD_DIR/tests/fuzz"
-TARGETS=(batchparser bayeuxengine configloader deliverycodec reportcodec clientprotocol httphead)
+TARGETS=(${FUZZ_TARGETS:-batchparser bayeuxengine configloader deliverycodec reportcodec clientprotocol httphead websocketframe})
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/cometd-fuzz.XXXXXX")"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
@@ -32,7 +32,7 @@ for t in "${TARGETS[@]}"; do
         clientprotocol) dict=("-dict=$HERE/client.dict") ;;
         configloader) dict=("-dict=$HERE/config.dict") ;;
         deliverycodec | reportcodec) dict=("-dict=$HERE/cluster.dict") ;;
-        httphead) [ -f "$HERE/http.dict" ] && dict=("-dict=$HERE/http.dict") ;;
+        httphead) dict=("-dict=$HERE/http.dict") ;;
     esac
     start=$(date +%s)
     "$bin" "$WORK/$t/corpus" "${dict[@]}" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
