@@ -9,7 +9,9 @@
 //   "drain"     it caught up (connectionWritable());
 //   "ws\n..."   a batch on the session's WebSocket;
 //   anything else: a batch on a new long-poll exchange.
-// "$CID" in a batch becomes the clientId of the handshake the harness made first.
+// "$CID" in a batch becomes the clientId of the handshake the harness made first, "$NEW" the one of
+// the latest successful handshake in the input. A first step "ack" makes the harness's handshake
+// ask for the ack extension.
 #include "batchparser.h"
 #include "bayeuxengine.h"
 #include "fuzzinput.h"
@@ -36,7 +38,14 @@ public:
     {
         Fuzz::check(!closed, "no deliver() after connectionClosed()");
         Fuzz::check(m_persistent || answers == 0, "a long-poll exchange is answered once");
-        Fuzz::check(QJsonDocument::fromJson(jsonArray).isArray(), "every answer is a JSON array");
+        const QJsonDocument doc = QJsonDocument::fromJson(jsonArray);
+        Fuzz::check(doc.isArray(), "every answer is a JSON array");
+        for (const QJsonValue &v : doc.array()) {
+            const QJsonObject reply = v.toObject();
+            if (reply.value(Wire::Field::Channel).toString() == Wire::Channel::Handshake
+                && reply.value(Wire::Field::Successful).toBool())
+                latestClientId = reply.value(Wire::Field::ClientId).toString().toLatin1();
+        }
         ++answers;
         last = jsonArray;
     }
@@ -47,6 +56,8 @@ public:
     int answers = 0;
     bool closed = false;
     QByteArray last;
+
+    static inline QByteArray latestClientId;
 
 private:
     bool m_persistent;
@@ -93,11 +104,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     };
 
+    const QList<QByteArray> steps = Fuzz::steps(Fuzz::bytes(data, size));
+    FakeConnection::latestClientId.clear(); // every input starts from nothing
     FakeConnection *first = newConnection(false);
-    const QJsonObject handshake { { Wire::Field::Channel, Wire::Channel::Handshake },
-        { Wire::Field::Version, u"1.0"_s },
+    QJsonObject handshake { { Wire::Field::Channel, Wire::Channel::Handshake }, { Wire::Field::Version, u"1.0"_s },
         { Wire::Field::SupportedConnectionTypes, QJsonArray { u"long-polling"_s, u"websocket"_s } },
         { Wire::Field::ExoId, u"u"_s }, { Wire::Field::ExoToken, u"t"_s } };
+    if (steps.first() == "ack") handshake.insert(Wire::Field::Ext, QJsonObject { { Wire::Field::Ack, true } });
     engine->handleBatch(QJsonArray { handshake }, first, infoFor(*first));
     const QByteArray clientId = QJsonDocument::fromJson(first->last)
                                     .array()
@@ -110,7 +123,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     FakeConnection *socket = nullptr;
     int step = 0;
-    for (QByteArray text : Fuzz::steps(Fuzz::bytes(data, size))) {
+    for (QByteArray text : steps) {
         ++step;
         if (text.startsWith('+')) {
             bool ok = false;
@@ -137,6 +150,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 connection = newConnection(false);
             }
             text.replace("$CID", clientId);
+            text.replace("$NEW", FakeConnection::latestClientId);
             const Transport::ParsedBatch batch = Transport::parseBatch(text);
             if (batch.messages) engine->handleBatch(*batch.messages, connection, infoFor(*connection));
         }
