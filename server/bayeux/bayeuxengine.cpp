@@ -258,7 +258,8 @@ void BayeuxEngine::Private::onHandshake(const InboundMessage &message, Batch &ba
         return;
     }
 
-    Session *session = sessions.create(user, knownTransport(batch.info->transport), options.maxQueue);
+    Session *session = sessions.create(
+        user, knownTransport(batch.info->transport), QueueLimits { options.maxQueue, options.maxDeliveryBytes });
     session->browserId = batch.info->browserId;
     const QJsonValue ackRequested = message.object.value(Wire::Field::Ext).toObject().value(Wire::Field::Ack);
     session->queue.setAckMode(ackRequested.toBool(false));
@@ -523,6 +524,8 @@ void BayeuxEngine::Private::finishBatch(Batch &batch)
         writer.append(reply);
     writer.append(delivery.messages);
     scheduleExpiry(session);
+    // Over one budget of messages waited: a WebSocket gets the rest pushed in later turns.
+    if (session->queue.hasUnsent() && session->pushConnection && !session->queue.ackMode()) markDirty(session);
     deliver(connection, writer.take(), delivery.messages.size());
 }
 

@@ -38,7 +38,8 @@ struct EngineOptions
     int maxUsers = 20000; // distinct users per node (the node's maxConnection)
     int maxSubscriptions = 1000; // channels and patterns per session; more get 403::too many subscriptions
     // The outgoing budget (limits.maxOutgoingBytes): one answer or push carries at most this many
-    // bytes of messages, and nothing is pushed to a connection that cannot take more.
+    // bytes of messages, nothing is pushed to a connection that cannot take more, and a session
+    // queues at most this many bytes of messages (beside maxQueue) before the oldest are dropped.
     qint64 maxDeliveryBytes = 1048576;
 };
 

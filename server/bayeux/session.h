@@ -36,11 +36,12 @@ struct Session
 {
     Q_DISABLE_COPY_MOVE(Session)
 
-    Session(QByteArray id, QString userName, QLatin1StringView transportName, int maxQueue, QueueStats *stats)
+    Session(
+        QByteArray id, QString userName, QLatin1StringView transportName, QueueLimits queueLimits, QueueStats *stats)
         : clientId(std::move(id))
         , user(std::move(userName))
         , transport(transportName)
-        , queue(maxQueue, stats)
+        , queue(queueLimits, stats)
     { }
 
     const QByteArray clientId;

@@ -2,9 +2,10 @@
 
 namespace Bayeux {
 
-SessionQueue::SessionQueue(int capacity, QueueStats *stats)
+SessionQueue::SessionQueue(QueueLimits limits, QueueStats *stats)
     : m_stats(stats)
-    , m_capacity(qMax(1, capacity))
+    , m_capacity(qMax(1, limits.messages))
+    , m_maxBytes(limits.bytes)
 { }
 
 SessionQueue::~SessionQueue()
@@ -14,12 +15,20 @@ SessionQueue::~SessionQueue()
 
 void SessionQueue::enqueue(const OutgoingMessage &message)
 {
-    if (m_entries.size() >= m_capacity) {
-        removeFront(1);
-        ++m_dropped;
-        if (m_stats) ++m_stats->dropped;
+    const qint64 size = message.json.size();
+    qsizetype drop = 0;
+    qint64 freed = 0;
+    while (drop < m_entries.size() && (m_entries.size() - drop >= m_capacity || m_bytes - freed + size > m_maxBytes)) {
+        freed += m_entries.at(drop).message.json.size();
+        ++drop;
+    }
+    if (drop > 0) {
+        removeFront(drop);
+        m_dropped += drop;
+        if (m_stats) m_stats->dropped += drop;
     }
     m_entries.append(Entry { message, m_batch });
+    m_bytes += size;
     if (m_stats) ++m_stats->queued;
 }
 
@@ -72,6 +81,8 @@ void SessionQueue::acknowledge(qint64 batch)
 void SessionQueue::removeFront(qsizetype count)
 {
     if (count <= 0) return;
+    for (qsizetype i = 0; i < count; ++i)
+        m_bytes -= m_entries.at(i).message.json.size();
     m_entries.remove(0, count);
     if (m_stats) m_stats->queued -= count;
 }

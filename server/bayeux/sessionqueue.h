@@ -16,6 +16,15 @@ struct QueueStats
     qint64 dropped = 0; // messages dropped because a queue was full, since start
 };
 
+// How much one session's queue may hold: past either bound the oldest messages are dropped. The
+// byte bound counts each message's JSON as if it were the session's own (the bytes are shared by
+// every queue they are in), so that a client that stops reading holds a bounded share.
+struct QueueLimits
+{
+    int messages = 10000;
+    qint64 bytes = std::numeric_limits<qint64>::max();
+};
+
 // The messages waiting for one session. In ack mode (CometD's acknowledged-messages extension) each
 // message belongs to a batch; a delivery closes the current batch and hands out every message not yet
 // acknowledged, and messages stay until the client acknowledges their batch.
@@ -24,16 +33,20 @@ class SessionQueue final
     Q_DISABLE_COPY_MOVE(SessionQueue)
 public:
     // `stats` may be null; otherwise it must outlive the queue.
-    explicit SessionQueue(int capacity, QueueStats *stats = nullptr);
+    explicit SessionQueue(QueueLimits limits, QueueStats *stats = nullptr);
+    explicit SessionQueue(int capacity, QueueStats *stats = nullptr)
+        : SessionQueue(QueueLimits { capacity }, stats)
+    { }
     ~SessionQueue();
 
     void setAckMode(bool enabled) { m_ackMode = enabled; }
     bool ackMode() const { return m_ackMode; }
 
-    // Past the capacity the oldest message is dropped, so that a stalled client costs bounded memory.
+    // Past the limits the oldest messages are dropped, so that a stalled client costs bounded memory.
     void enqueue(const OutgoingMessage &message);
 
     qsizetype size() const { return m_entries.size(); }
+    qint64 bytes() const { return m_bytes; } // of the messages' JSON
     bool isEmpty() const { return m_entries.isEmpty(); }
     qint64 dropped() const { return m_dropped; }
     // Messages queued since the last delivery.
@@ -68,6 +81,8 @@ private:
     QList<Entry> m_entries;
     QueueStats *m_stats;
     int m_capacity;
+    qint64 m_maxBytes;
+    qint64 m_bytes = 0;
     qint64 m_batch = 1;
     qint64 m_dropped = 0;
     bool m_ackMode = false;

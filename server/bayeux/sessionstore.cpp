@@ -18,12 +18,12 @@ QByteArray SessionStore::newRandomId()
         .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
 }
 
-Session *SessionStore::create(const QString &user, QLatin1StringView transport, int maxQueue)
+Session *SessionStore::create(const QString &user, QLatin1StringView transport, QueueLimits queueLimits)
 {
     QByteArray clientId = newRandomId();
     while (m_sessions.contains(clientId)) // 2^-128 per pair, but cheap to rule out
         clientId = newRandomId();
-    auto session = std::make_unique<Session>(clientId, user, transport, maxQueue, m_stats);
+    auto session = std::make_unique<Session>(clientId, user, transport, queueLimits, m_stats);
     Session *raw = session.get();
     m_sessions.emplace(clientId, std::move(session));
     m_byUser[user].append(raw);

@@ -21,7 +21,7 @@ public:
     explicit SessionStore(QueueStats *stats = nullptr);
     ~SessionStore();
 
-    Session *create(const QString &user, QLatin1StringView transport, int maxQueue);
+    Session *create(const QString &user, QLatin1StringView transport, QueueLimits queueLimits);
     Session *find(const QByteArray &clientId) const;
     // Removes the session from the store and hands it to the caller.
     std::unique_ptr<Session> take(const QByteArray &clientId);

@@ -29,6 +29,7 @@ public:
         frames.append(json);
     }
     bool isPersistent() const override { return m_persistent; }
+    bool canWrite() const override { return writable; }
 
     int count() const { return int(frames.size()); }
     QJsonArray frame(qsizetype i) const { return QJsonDocument::fromJson(frames.at(i)).array(); }
@@ -36,6 +37,7 @@ public:
 
     QList<QByteArray> frames;
     int writesAfterFinish = 0;
+    bool writable = true; // false: the client has not taken its outgoing budget
 
 private:
     bool m_persistent;
@@ -269,6 +271,10 @@ private Q_SLOTS:
     void channelStats();
     void channelStatsIgnoreUnsubscribedNames();
     void queueCapDropsOldest();
+    void slowWebSocketKeepsMessagesQueued();
+    void slowLongPollWaitsForTheClient();
+    void deliveriesAreCappedByBytes_data();
+    void deliveriesAreCappedByBytes();
     void releaseAllHeld();
     // ack extension
     void ackBatchNumbers();
@@ -1554,6 +1560,92 @@ void tst_BayeuxEngine::queueCapDropsOldest()
     QCOMPARE(h.engine.droppedMessages(), qint64(3));
     FakeConnection poll;
     QCOMPARE(dataOf(h.send(connectMessage(clientId), poll)), (QJsonArray { 4, 5 }));
+}
+
+// A WebSocket client that does not take what it is sent gets nothing more pushed: the messages wait
+// in its session queue (where the oldest go first past the cap, counted), and flow again once the
+// transport says it caught up.
+void tst_BayeuxEngine::slowWebSocketKeepsMessagesQueued()
+{
+    EngineOptions options;
+    options.maxQueue = 3;
+    Harness h(options);
+    const QByteArray clientId = h.handshake(u"exo1"_s, false, webSocket());
+    FakeConnection ws(true);
+    h.send(QJsonArray { subscribeMessage(clientId, u"/a"_s),
+               connectMessage(clientId, std::nullopt, std::nullopt, Wire::Transport::WebSocket) },
+        ws, webSocket());
+    const int before = ws.count();
+    ws.writable = false;
+    for (int i = 1; i <= 5; ++i)
+        h.engine.publish(u"/a"_s, i, {});
+    runPostedEvents();
+    QCOMPARE(ws.count(), before); // nothing pushed to a full connection
+    QCOMPARE(h.engine.queuedMessages(), qint64(3));
+    QCOMPARE(h.engine.droppedMessages(), qint64(2));
+
+    // Told again while still full: nothing.
+    h.engine.connectionWritable(&ws);
+    runPostedEvents();
+    QCOMPARE(ws.count(), before);
+
+    ws.writable = true;
+    h.engine.connectionWritable(&ws);
+    runPostedEvents();
+    QCOMPARE(ws.count(), before + 1);
+    QCOMPARE(dataOf(ws.last()), (QJsonArray { 3, 4, 5 }));
+    QCOMPARE(h.engine.queuedMessages(), qint64(0));
+}
+
+void tst_BayeuxEngine::slowLongPollWaitsForTheClient()
+{
+    Harness h;
+    const QByteArray clientId = h.handshake(u"exo1"_s);
+    QVERIFY(h.subscribe(clientId, u"/a"_s));
+    FakeConnection poll;
+    QVERIFY(h.send(connectMessage(clientId), poll).isEmpty()); // held
+    poll.writable = false;
+    h.engine.publish(u"/a"_s, 1, {});
+    runPostedEvents();
+    QCOMPARE(poll.count(), 0);
+    poll.writable = true;
+    h.engine.connectionWritable(&poll);
+    runPostedEvents();
+    QCOMPARE(poll.count(), 1);
+    QCOMPARE(dataOf(poll.last()), QJsonArray { 1 });
+}
+
+void tst_BayeuxEngine::deliveriesAreCappedByBytes_data()
+{
+    QTest::addColumn<bool>("webSocketPush");
+    QTest::addRow("long-polling answer") << false;
+    QTest::addRow("websocket push") << true;
+}
+
+// A session holds at most one outgoing budget of messages (the oldest go first, counted), and one
+// answer or push carries at most that much.
+void tst_BayeuxEngine::deliveriesAreCappedByBytes()
+{
+    QFETCH(bool, webSocketPush);
+    EngineOptions options;
+    options.maxDeliveryBytes = 4096;
+    Harness h(options);
+    const RequestInfo info = webSocketPush ? webSocket() : longPoll();
+    const QByteArray clientId = h.handshake(u"exo1"_s, false, info);
+    QVERIFY(h.subscribe(clientId, u"/a"_s));
+    const QString kib(1000, u'x');
+    for (int i = 0; i < 10; ++i)
+        h.engine.publish(u"/a"_s, kib, QString::number(i));
+    // Each message is a little over 1,000 bytes of JSON: three fit in 4,096.
+    QCOMPARE(h.engine.queuedMessages(), qint64(3));
+    QCOMPARE(h.engine.droppedMessages(), qint64(7));
+    FakeConnection connection(webSocketPush);
+    const QLatin1StringView type = webSocketPush ? Wire::Transport::WebSocket : Wire::Transport::LongPolling;
+    const QJsonArray frame = h.send(connectMessage(clientId, std::nullopt, std::nullopt, type), connection, info);
+    QCOMPARE(dataOf(frame).size(), 3);
+    QCOMPARE(replyOn(frame, Wire::Channel::Connect).value(Wire::Field::Successful).toBool(), true);
+    QVERIFY(connection.frames.first().size() < 4096 + 512);
+    QCOMPARE(h.engine.queuedMessages(), qint64(0));
 }
 
 void tst_BayeuxEngine::releaseAllHeld()

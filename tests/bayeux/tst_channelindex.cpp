@@ -25,8 +25,8 @@ std::vector<std::unique_ptr<Session>> makeSessions(int count)
 {
     std::vector<std::unique_ptr<Session>> sessions;
     for (int i = 0; i < count; ++i) {
-        sessions.push_back(std::make_unique<Session>(
-            QByteArray::number(i), u"user"_s + QString::number(i), QLatin1StringView("long-polling"), 10, nullptr));
+        sessions.push_back(std::make_unique<Session>(QByteArray::number(i), u"user"_s + QString::number(i),
+            QLatin1StringView("long-polling"), Bayeux::QueueLimits { 10 }, nullptr));
     }
     return sessions;
 }

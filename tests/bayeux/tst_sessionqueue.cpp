@@ -37,6 +37,9 @@ private Q_SLOTS:
     void capacityDropsOldest();
     void ackBatches();
     void ackCannotSkipAhead();
+    void deliveryCappedByBytes();
+    void byteLimitDropsOldest();
+    void ackDeliveryCappedByBytes();
     void statsFollowDestruction();
 };
 
@@ -141,6 +144,60 @@ void tst_SessionQueue::ackCannotSkipAhead()
     QCOMPARE(queue.size(), qsizetype(1));
     QVERIFY(queue.hasUnsent());
     QCOMPARE(ids(queue.takeForDelivery().messages), (QList<int> { 2 }));
+}
+
+void tst_SessionQueue::deliveryCappedByBytes()
+{
+    SessionQueue queue(100);
+    for (int i = 1; i <= 5; ++i)
+        queue.enqueue(message(i));
+    const qint64 one = message(1).json.size() + 1;
+    QCOMPARE(ids(queue.takeForDelivery(2 * one).messages), (QList<int> { 1, 2 }));
+    // At least one message, whatever the cap.
+    QCOMPARE(ids(queue.takeForDelivery(1).messages), (QList<int> { 3 }));
+    QCOMPARE(ids(queue.takeForDelivery().messages), (QList<int> { 4, 5 }));
+    QVERIFY(queue.isEmpty());
+}
+
+// A client that stops reading holds at most the byte bound in its queue, whatever the message count.
+void tst_SessionQueue::byteLimitDropsOldest()
+{
+    QueueStats stats;
+    const qint64 one = message(1).json.size();
+    SessionQueue queue(Bayeux::QueueLimits { 1000, 3 * one }, &stats);
+    for (int i = 1; i <= 9; ++i) // same-sized messages
+        queue.enqueue(message(i));
+    QCOMPARE(queue.size(), qsizetype(3));
+    QCOMPARE(queue.bytes(), 3 * one);
+    QCOMPARE(queue.dropped(), qint64(6));
+    QCOMPARE(stats.dropped, qint64(6));
+    QCOMPARE(ids(queue.takeForDelivery().messages), (QList<int> { 7, 8, 9 }));
+    queue.enqueue(message(1));
+    // A message bigger than the whole bound still goes in, alone.
+    queue.enqueue(OutgoingMessage::make(u"/a"_s, QString(1000, u'x'), u"big"_s));
+    QCOMPARE(queue.size(), qsizetype(1));
+    QCOMPARE(queue.takeForDelivery().messages.size(), 1);
+    QCOMPARE(queue.bytes(), qint64(0));
+}
+
+// Messages cut from a capped ack delivery move to the next batch: acknowledging the batch that
+// was sent must not forget a message that was not.
+void tst_SessionQueue::ackDeliveryCappedByBytes()
+{
+    SessionQueue queue(100);
+    queue.setAckMode(true);
+    for (int i = 1; i <= 4; ++i)
+        queue.enqueue(message(i));
+    const qint64 one = message(1).json.size() + 1;
+    const auto first = queue.takeForDelivery(2 * one);
+    QCOMPARE(ids(first.messages), (QList<int> { 1, 2 }));
+    QVERIFY(queue.hasUnsent());
+    queue.acknowledge(first.batch);
+    QCOMPARE(queue.size(), qsizetype(2));
+    const auto second = queue.takeForDelivery();
+    QCOMPARE(ids(second.messages), (QList<int> { 3, 4 }));
+    queue.acknowledge(second.batch);
+    QVERIFY(queue.isEmpty());
 }
 
 void tst_SessionQueue::statsFollowDestruction()
