@@ -81,10 +81,14 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    // Small limits, so that inputs reach the queue, session and subscription caps.
-    const Bayeux::EngineOptions options {
-        .timeoutMs = 5000, .maxIntervalMs = 3000, .maxQueue = 8, .maxSessions = 16, .maxUsers = 4, .maxSubscriptions = 8
-    };
+    // Small limits, so that inputs reach the queue (count and bytes), session and subscription caps.
+    const Bayeux::EngineOptions options { .timeoutMs = 5000,
+        .maxIntervalMs = 3000,
+        .maxQueue = 8,
+        .maxSessions = 16,
+        .maxUsers = 4,
+        .maxSubscriptions = 8,
+        .maxDeliveryBytes = 2048 };
 
     qint64 now = 1'000'000;
     std::vector<std::unique_ptr<FakeConnection>> connections; // outlive the engine
