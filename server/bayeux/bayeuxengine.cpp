@@ -14,6 +14,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <utility>
 
@@ -325,7 +326,8 @@ void BayeuxEngine::Private::onConnect(const InboundMessage &message, Batch &batc
     bool acknowledged = false;
     if (session->queue.ackMode()) {
         const QJsonValue ack = message.object.value(Wire::Field::Ext).toObject().value(Wire::Field::Ack);
-        if (ack.isDouble()) {
+        // An ack id past qint64 is garbage (and its conversion undefined): not an acknowledgement.
+        if (ack.isDouble() && std::abs(ack.toDouble()) < 9.0e15) {
             session->queue.acknowledge(qint64(ack.toDouble()));
             acknowledged = true;
         }
@@ -338,7 +340,8 @@ void BayeuxEngine::Private::onConnect(const InboundMessage &message, Batch &batc
 
     qint64 holdMs = options.timeoutMs;
     const QJsonValue requested = message.object.value(Wire::Field::Advice).toObject().value(Wire::AdviceField::Timeout);
-    if (requested.isDouble()) holdMs = std::clamp(qint64(requested.toDouble()), qint64(0), qint64(options.timeoutMs));
+    // Clamped as a double: converting a timeout past qint64 would be undefined.
+    if (requested.isDouble()) holdMs = qint64(std::clamp(requested.toDouble(), 0.0, double(options.timeoutMs)));
 
     setPushConnection(session, batch.connection->isPersistent() ? batch.connection : nullptr);
     // Alive: the expiry deadline no longer applies; finishBatch() sets the next one. The queue entry

@@ -112,7 +112,8 @@ std::optional<QList<qint64>> decodeDelivered(const QByteArray &body, qsizetype e
     QList<qint64> out;
     out.reserve(expected);
     for (const QJsonValue &v : counts) {
-        if (!v.isDouble() || v.toDouble() < 0) return std::nullopt;
+        // Past qint64 the conversion below is undefined.
+        if (!v.isDouble() || v.toDouble() < 0 || v.toDouble() > 9.0e15) return std::nullopt;
         out.append(qint64(v.toDouble()));
     }
     return out;

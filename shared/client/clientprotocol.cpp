@@ -4,6 +4,9 @@
 
 #include <QRandomGenerator>
 
+#include <algorithm>
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace Cometd {
@@ -26,10 +29,17 @@ ClientProtocol::Action errorAction(const QString &text)
     return a;
 }
 
+// Clamped as a double: converting one past qint64 is undefined.
+std::chrono::milliseconds adviceMs(double ms)
+{
+    return std::chrono::milliseconds(qint64(std::clamp(ms, 0.0, 9.0e15)));
+}
+
 QString idText(const QJsonValue &id)
 {
     if (id.isString()) return id.toString();
-    if (id.isDouble()) return QString::number(qint64(id.toDouble()));
+    // An id past qint64 matches nothing we sent (and its conversion would be undefined).
+    if (id.isDouble() && std::abs(id.toDouble()) < 9.0e15) return QString::number(qint64(id.toDouble()));
     return {};
 }
 
@@ -273,9 +283,9 @@ void ClientProtocol::readAdvice(const QJsonObject &reply)
     else if (reconnect == Wire::AdviceField::None)
         m_advice.reconnect = Advice::Reconnect::None;
     if (const QJsonValue v = advice.value(Wire::AdviceField::Interval); v.isDouble())
-        m_advice.interval = std::chrono::milliseconds(std::max<qint64>(0, qint64(v.toDouble())));
+        m_advice.interval = adviceMs(v.toDouble());
     if (const QJsonValue v = advice.value(Wire::AdviceField::Timeout); v.isDouble())
-        m_advice.timeout = std::chrono::milliseconds(std::max<qint64>(0, qint64(v.toDouble())));
+        m_advice.timeout = adviceMs(v.toDouble());
 }
 
 ClientProtocol::Actions ClientProtocol::onHandshakeReply(const QJsonObject &reply)
@@ -324,7 +334,7 @@ ClientProtocol::Actions ClientProtocol::onConnectReply(const QJsonObject &reply)
         m_failures = 0;
         if (m_ackEnabled) {
             const QJsonValue batch = reply.value(Wire::Field::Ext).toObject().value(Wire::Field::Ack);
-            if (batch.isDouble()) m_ackBatch = qint64(batch.toDouble());
+            if (batch.isDouble() && std::abs(batch.toDouble()) < 9.0e15) m_ackBatch = qint64(batch.toDouble());
         }
         switch (m_advice.reconnect) {
         case Advice::Reconnect::None:
