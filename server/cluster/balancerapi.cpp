@@ -155,15 +155,7 @@ void BalancerApi::releaseCometd(Http::Responder &responder, const QString &user)
 
 void BalancerApi::report(const Http::Request &request, Http::Responder &responder)
 {
-    switch (m_guard.check(request)) {
-    case SignedRequestGuard::Verdict::Accepted:
-        break;
-    case SignedRequestGuard::Verdict::BadSignature:
-        qCWarning(lcCluster) << "refused a report without a valid signature from" << request.peer.toString();
-        responder.respond(Rest::unauthorized());
-        return;
-    case SignedRequestGuard::Verdict::Replayed:
-        qCWarning(lcCluster) << "refused a replayed report from" << request.peer.toString();
+    if (!m_guard.accept(request, QLatin1StringView("a report"))) {
         responder.respond(Rest::unauthorized());
         return;
     }

@@ -5,11 +5,14 @@
 #include "wire.h"
 
 #include <QDateTime>
+#include <QLoggingCategory>
 #include <QRandomGenerator>
 
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+
+Q_DECLARE_LOGGING_CATEGORY(lcCluster)
 
 namespace Cluster {
 
@@ -83,6 +86,18 @@ SignedRequestGuard::Verdict SignedRequestGuard::check(const Http::Request &reque
             request.header(Wire::Report::NonceHeader), m_clock.elapsed(), QDateTime::currentMSecsSinceEpoch(), sentAt))
         return Verdict::Replayed;
     return Verdict::Accepted;
+}
+
+bool SignedRequestGuard::accept(const Http::Request &request, QLatin1StringView what)
+{
+    const Verdict verdict = check(request);
+    if (verdict == Verdict::Accepted) return true;
+    if (const LogThrottle::Admission admitted = m_refusalLog.admit()) {
+        if (admitted.suppressed > 0) qCWarning(lcCluster) << admitted.suppressed << "more refusals were not logged";
+        qCWarning(lcCluster).noquote() << "refused" << what << "from" << request.peer.toString() << ":"
+                                       << (verdict == Verdict::Replayed ? "replayed" : "bad signature (401)");
+    }
+    return false;
 }
 
 } // namespace Cluster

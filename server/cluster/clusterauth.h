@@ -1,6 +1,7 @@
 #pragma once
 
 #include "httptypes.h"
+#include "logthrottle.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
@@ -63,9 +64,13 @@ public:
 
     enum class Verdict { Accepted, BadSignature, Replayed };
     Verdict check(const Http::Request &request);
+    // check(), with a refusal logged (a few lines per interval under a flood) as "refused `what`
+    // ...". false: answer 401.
+    bool accept(const Http::Request &request, QLatin1StringView what);
 
 private:
     QByteArray m_secret;
+    LogThrottle m_refusalLog;
     QElapsedTimer m_clock;
     NonceCache m_nonces;
 };

@@ -22,15 +22,7 @@ void registerDeliveryRoute(Http::Router &router, Bayeux::BayeuxEngine *engine, Q
     router.add(
         { Http::Method::Post }, QString(Wire::ClusterDelivery::Path),
         [engine, guard](Http::Request &&request, Http::Responder &&responder, const Http::Router::Params &) {
-            switch (guard->check(request)) {
-            case SignedRequestGuard::Verdict::Accepted:
-                break;
-            case SignedRequestGuard::Verdict::BadSignature:
-                qCWarning(lcCluster) << "refused deliveries without a valid signature from" << request.peer.toString();
-                responder.respond(Rest::unauthorized());
-                return;
-            case SignedRequestGuard::Verdict::Replayed:
-                qCWarning(lcCluster) << "refused replayed deliveries from" << request.peer.toString();
+            if (!guard->accept(request, QLatin1StringView("deliveries"))) {
                 responder.respond(Rest::unauthorized());
                 return;
             }

@@ -70,7 +70,8 @@ protected:
             return;
         }
         if (m_frontend->connectionCount() >= m_frontend->limits().maxConnections) {
-            qCWarning(lcHttp) << "connection cap reached; refusing" << socket->peerAddress();
+            if (m_frontend->admitRefusalLog())
+                qCWarning(lcHttp) << "connection cap reached; refusing" << socket->peerAddress();
             Response busy = Response::text(QByteArrayLiteral("too many connections\n"), 503);
             busy.headers.append({ QByteArrayLiteral("Retry-After"), QByteArrayLiteral("5") });
             busy.closeConnection = true;
@@ -163,7 +164,8 @@ void ConnectionState::onReadyRead()
     m_lastActivity = m_frontend->now();
     if (m_outstanding > 0) {
         // A second request behind a held one would be answered out of order by QtHttpServer 6.4.
-        qCInfo(lcHttp) << "request pipelined behind a held request; closing" << m_socket->peerAddress();
+        if (m_frontend->admitRefusalLog())
+            qCInfo(lcHttp) << "request pipelined behind a held request; closing" << m_socket->peerAddress();
         stopParser();
         m_socket->abort();
         return;
@@ -171,7 +173,8 @@ void ConnectionState::onReadyRead()
     if (m_socket->bytesToWrite() > m_frontend->limits().maxOutgoingBytes) {
         // A new request while earlier answers are still not taken: a slow consumer, as CometD
         // calls it. Its answers would pile up here without bound.
-        qCInfo(lcHttp) << "client sends requests without reading the answers; closing" << m_socket->peerAddress();
+        if (m_frontend->admitRefusalLog())
+            qCInfo(lcHttp) << "client sends requests without reading the answers; closing" << m_socket->peerAddress();
         stopParser();
         m_socket->abort();
         return;
@@ -305,7 +308,8 @@ void ConnectionState::takeWebSocket(const RequestHead &head, qsizetype headEnd)
 
 void ConnectionState::reject(int status, const QString &message)
 {
-    qCInfo(lcHttp) << "bad request from" << m_socket->peerAddress() << ":" << message;
+    if (m_frontend->admitRefusalLog())
+        qCInfo(lcHttp) << "bad request from" << m_socket->peerAddress() << ":" << message;
     stopParser();
     Response r = Response::error(status, message);
     r.closeConnection = true;
@@ -314,8 +318,9 @@ void ConnectionState::reject(int status, const QString &message)
 
 void ConnectionState::rejectTooLarge()
 {
-    qCInfo(lcHttp) << "request over" << (m_requestLimit ? m_requestLimit : m_frontend->limits().maxRequestBytes)
-                   << "bytes from" << m_socket->peerAddress();
+    if (m_frontend->admitRefusalLog())
+        qCInfo(lcHttp) << "request over" << (m_requestLimit ? m_requestLimit : m_frontend->limits().maxRequestBytes)
+                       << "bytes from" << m_socket->peerAddress();
     // Stop the parser first: nothing more of this request is read or buffered.
     stopParser();
     Response tooLarge = Response::error(413, QStringLiteral("request too large"));
@@ -497,6 +502,14 @@ void Frontend::missingHandler(const QHttpServerRequest &, QTcpSocket *socket)
     socket->write(serialize(refused, false));
 }
 
+bool Frontend::admitRefusalLog()
+{
+    const LogThrottle::Admission admitted = m_refusalLog.admit();
+    if (admitted && admitted.suppressed > 0)
+        qCInfo(lcHttp) << admitted.suppressed << "more refused or dropped connections were not logged";
+    return bool(admitted);
+}
+
 void Frontend::countWebSocket(WebSocket *socket)
 {
     ++m_webSockets;
@@ -521,7 +534,8 @@ void Frontend::sweep()
             qCDebug(lcHttp) << "closing a connection that sent nothing from" << state->socket()->peerAddress();
             state->abort();
         } else if (state->m_requestStarted != 0) {
-            qCInfo(lcHttp) << "request not received in time from" << state->socket()->peerAddress();
+            if (admitRefusalLog())
+                qCInfo(lcHttp) << "request not received in time from" << state->socket()->peerAddress();
             state->stopParser();
             Response timeout = Response::error(408, QStringLiteral("request timeout"));
             timeout.closeConnection = true;

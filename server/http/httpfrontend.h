@@ -2,6 +2,7 @@
 
 #include "httpresponder.h"
 #include "httptypes.h"
+#include "logthrottle.h"
 
 #include <QAbstractHttpServer>
 #include <QElapsedTimer>
@@ -117,6 +118,9 @@ public:
     int connectionCount() const { return int(m_connections.size()) + m_webSockets; }
     const Limits &limits() const { return m_limits; }
     qint64 now() const { return m_clock.elapsed() + 1; } // never 0, which means "not started"
+    // Whether to log one more refused or dropped connection: a flood of them writes a few lines
+    // and a count, not a line each.
+    bool admitRefusalLog();
 
 Q_SIGNALS:
     // A WebSocket is ready; the receiver takes ownership (it has no parent) and calls start() on it.
@@ -142,6 +146,7 @@ private:
     QTimer m_sweep;
     QElapsedTimer m_clock;
     QString m_error;
+    LogThrottle m_refusalLog;
 };
 
 } // namespace Http

@@ -1,5 +1,7 @@
 #include "websocket.h"
 
+#include "logthrottle.h"
+
 #include <QHash>
 #include <QLoggingCategory>
 #include <QSocketNotifier>
@@ -122,10 +124,17 @@ void WebSocket::handle(const Event &event)
     case Event::Kind::Close:
         if (m_state == State::Open) close(event.code == NoStatus ? quint16(Normal) : event.code);
         return;
-    case Event::Kind::Error:
-        qCInfo(lcHttp) << "WebSocket from" << m_request.peer.toString() << "closed:" << event.payload.constData();
+    case Event::Kind::Error: {
+        // One process, one thread: a throttle for every WebSocket's protocol errors.
+        static LogThrottle errors;
+        if (const LogThrottle::Admission admitted = errors.admit()) {
+            if (admitted.suppressed > 0)
+                qCInfo(lcHttp) << admitted.suppressed << "more WebSocket protocol errors were not logged";
+            qCInfo(lcHttp) << "WebSocket from" << m_request.peer.toString() << "closed:" << event.payload.constData();
+        }
         close(event.code);
         return;
+    }
     }
 }
 

@@ -442,6 +442,26 @@ private slots:
         QVERIFY(drainedSignals > 1);
     }
 
+    // A flood of refused requests writes a few lines and a count, not a line each.
+    void refusalsAreLoggedSparingly()
+    {
+        startServer();
+        static int lines = 0;
+        lines = 0;
+        const QtMessageHandler previous
+            = qInstallMessageHandler([](QtMsgType, const QMessageLogContext &context, const QString &) {
+                  if (QByteArrayView(context.category) == "cometd.http") ++lines;
+              });
+        std::vector<std::unique_ptr<RawClient>> clients;
+        for (int i = 0; i < 200; ++i) {
+            clients.push_back(std::make_unique<RawClient>(m_port));
+            clients.back()->send("POST /x HTTP/1.1\r\nContent-Length: -1\r\n\r\n");
+        }
+        QTRY_VERIFY(std::all_of(clients.begin(), clients.end(), [](const auto &c) { return c->closed; }));
+        qInstallMessageHandler(previous);
+        QVERIFY2(lines > 0 && lines <= 10, qPrintable(QString::number(lines)));
+    }
+
     void webSocketOnOtherPathIs404()
     {
         startServer();
