@@ -5,7 +5,7 @@
 
 namespace Http {
 
-QByteArray Request::header(QByteArrayView name) const
+QByteArray headerValue(const HeaderList &headers, QByteArrayView name)
 {
     QByteArray joined;
     for (const auto &[key, value] : headers) {
@@ -14,6 +14,11 @@ QByteArray Request::header(QByteArrayView name) const
         joined += value;
     }
     return joined;
+}
+
+QByteArray Request::header(QByteArrayView name) const
+{
+    return headerValue(headers, name);
 }
 
 QByteArray Request::cookie(QByteArrayView name) const

@@ -13,6 +13,9 @@ enum class Method { Get, Head, Post, Put, Delete, Options, Patch, Other };
 
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
+// The value of header `name` (case-insensitive); repeated fields joined by ", ".
+QByteArray headerValue(const HeaderList &headers, QByteArrayView name);
+
 // A request copied out of the HTTP library: it stays valid after the connection is gone, so it can
 // be kept while a long poll is held.
 struct Request

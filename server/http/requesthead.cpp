@@ -98,13 +98,7 @@ std::variant<RequestHead, RequestHead::HeadError> parseRequestHead(QByteArrayVie
 
 QByteArray RequestHead::header(QByteArrayView name) const
 {
-    QByteArray joined;
-    for (const auto &[key, value] : headers) {
-        if (key.compare(name, Qt::CaseInsensitive) != 0) continue;
-        if (!joined.isEmpty()) joined += ", ";
-        joined += value;
-    }
-    return joined;
+    return headerValue(headers, name);
 }
 
 bool RequestHead::hasToken(QByteArrayView name, QByteArrayView token) const

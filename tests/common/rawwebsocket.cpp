@@ -20,10 +20,10 @@ void RawWebSocket::open(quint16 port, const QByteArray &path)
           "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
 }
 
-void RawWebSocket::sendFrame(quint8 opcode, const QByteArray &payload, bool masked, bool fin)
+QByteArray RawWebSocket::encodeFrame(quint8 opcode, const QByteArray &payload, bool masked, bool fin, quint8 rsv)
 {
     QByteArray out;
-    out.append(char((fin ? 0x80 : 0) | opcode));
+    out.append(char((fin ? 0x80 : 0) | rsv | opcode));
     const quint8 maskBit = masked ? 0x80 : 0;
     if (payload.size() < 126) {
         out.append(char(maskBit | payload.size()));
@@ -38,19 +38,20 @@ void RawWebSocket::sendFrame(quint8 opcode, const QByteArray &payload, bool mask
         qToBigEndian(quint64(payload.size()), length);
         out.append(length, 8);
     }
-    if (!masked) {
-        m_socket.write(out + payload);
-        return;
-    }
-    const quint32 key = QRandomGenerator::global()->generate();
+    if (!masked) return out + payload;
     char mask[4];
-    qToBigEndian(key, mask);
+    qToBigEndian(QRandomGenerator::global()->generate(), mask);
     out.append(mask, 4);
     const qsizetype start = out.size();
     out.append(payload);
     for (qsizetype i = 0; i < payload.size(); ++i)
         out[start + i] = char(out[start + i] ^ mask[i & 3]);
-    m_socket.write(out);
+    return out;
+}
+
+void RawWebSocket::sendFrame(quint8 opcode, const QByteArray &payload, bool masked, bool fin)
+{
+    m_socket.write(encodeFrame(opcode, payload, masked, fin));
 }
 
 void RawWebSocket::stopReading()

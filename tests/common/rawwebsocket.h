@@ -20,6 +20,11 @@ public:
 
     explicit RawWebSocket(QObject *parent = nullptr);
 
+    // A client frame as RFC 6455 §5.2 lays it out: masked with a random key unless told otherwise;
+    // `rsv` are the reserved bits (0x70), to send what a server must refuse.
+    static QByteArray encodeFrame(
+        quint8 opcode, const QByteArray &payload, bool masked = true, bool fin = true, quint8 rsv = 0);
+
     void open(quint16 port, const QByteArray &path = QByteArrayLiteral("/cometd/cometd"));
     bool isOpen() const { return m_open; } // the 101 came
     bool isClosed() const { return m_closed; }

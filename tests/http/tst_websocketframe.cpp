@@ -1,4 +1,5 @@
 // RFC 6455 framing as the node reads and writes it (Http::WebSocketProtocol), without sockets.
+#include "rawwebsocket.h"
 #include "requesthead.h"
 #include "utf8.h"
 #include "websocketframe.h"
@@ -11,31 +12,9 @@ using namespace Http::WebSocketProtocol;
 
 namespace {
 
-// A client frame: masked unless told otherwise.
 QByteArray clientFrame(quint8 opcode, const QByteArray &payload, bool fin = true, bool masked = true, quint8 rsv = 0)
 {
-    QByteArray out;
-    out.append(char((fin ? 0x80 : 0) | rsv | opcode));
-    const quint8 maskBit = masked ? 0x80 : 0;
-    if (payload.size() < 126) {
-        out.append(char(maskBit | payload.size()));
-    } else if (payload.size() <= 0xFFFF) {
-        out.append(char(maskBit | 126));
-        char len[2];
-        qToBigEndian(quint16(payload.size()), len);
-        out.append(len, 2);
-    } else {
-        out.append(char(maskBit | 127));
-        char len[8];
-        qToBigEndian(quint64(payload.size()), len);
-        out.append(len, 8);
-    }
-    if (!masked) return out + payload;
-    const char mask[4] = { 0x12, 0x34, 0x56, 0x78 };
-    out.append(mask, 4);
-    for (qsizetype i = 0; i < payload.size(); ++i)
-        out.append(char(payload[i] ^ mask[i & 3]));
-    return out;
+    return RawWebSocket::encodeFrame(opcode, payload, masked, fin, rsv);
 }
 
 QList<Event> readAll(const QByteArray &bytes, qint64 limit = 65536, qsizetype pieceSize = 0)

@@ -1,5 +1,6 @@
 // Clients that misbehave on purpose, against the real cometd-node binary: they must cost the node
 // bounded memory and nothing else (../shared/SPEC.md §4).
+#include "nodeprocess.h"
 #include "rawhttpclient.h"
 #include "rawwebsocket.h"
 
@@ -11,7 +12,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -29,10 +29,11 @@ namespace {
 const QString kNode = QStringLiteral(COMETD_NODE_BINARY);
 const QString kChannel = u"/eXo/cometd/test"_s;
 
+// A node started with a configuration file of the test's, and its resident memory.
 struct RunningNode
 {
     QTemporaryDir dir;
-    QProcess process;
+    NodeProcess node { kNode };
     quint16 port = 0;
 
     bool start(const QJsonObject &config)
@@ -42,36 +43,21 @@ struct RunningNode
         if (!out.open(QIODevice::WriteOnly)) return false;
         out.write(QJsonDocument(config).toJson());
         out.close();
-        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process.start(kNode, { u"--config"_s, file, u"--listen"_s, u"127.0.0.1:0"_s, u"--log-level"_s, u"warning"_s });
-        QByteArray printed;
-        const bool ok = QTest::qWaitFor(
-            [&] {
-                printed += process.readAllStandardOutput();
-                return printed.contains('\n') || process.state() == QProcess::NotRunning;
-            },
-            15000);
-        const auto m
-            = QRegularExpression(u"listening on http://127\\.0\\.0\\.1:(\\d+)"_s).match(QString::fromUtf8(printed));
-        port = m.hasMatch() ? quint16(m.captured(1).toUInt()) : 0;
-        return ok && port != 0;
+        node.process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        if (!node.start({ u"--config"_s, file, u"--log-level"_s, u"warning"_s })) return false;
+        port = node.port;
+        return true;
     }
 
     // Resident memory in KiB, from /proc.
     qint64 rssKiB() const
     {
-        QFile status(u"/proc/%1/status"_s.arg(process.processId()));
+        QFile status(u"/proc/%1/status"_s.arg(node.process.processId()));
         if (!status.open(QIODevice::ReadOnly)) return -1;
         for (const QByteArray &line : status.readAll().split('\n')) {
             if (line.startsWith("VmRSS:")) return line.mid(6).trimmed().split(' ').first().toLongLong();
         }
         return -1;
-    }
-
-    ~RunningNode()
-    {
-        process.kill();
-        process.waitForFinished(5000);
     }
 };
 
