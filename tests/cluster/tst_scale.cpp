@@ -185,7 +185,7 @@ private slots:
         // Private messages to users picked at random, through the balancer.
         QSet<QByteArray> expected;
         QSet<QByteArray> picked;
-        QRandomGenerator random(quint32(QDateTime::currentMSecsSinceEpoch()));
+        QRandomGenerator random { quint32(QDateTime::currentMSecsSinceEpoch()) };
         for (int k = 0; expected.size() < Messages; ++k) {
             const QByteArray user = "u" + QByteArray::number(random.bounded(Users));
             const QByteArray id = "scale-" + QByteArray::number(k);

@@ -12,12 +12,15 @@ RawWebSocket::RawWebSocket(QObject *parent)
     connect(&m_socket, &QTcpSocket::disconnected, this, [this] { m_closed = true; });
 }
 
-void RawWebSocket::open(quint16 port, const QByteArray &path)
+void RawWebSocket::open(quint16 port, const QByteArray &path, const QList<QByteArray> &headers)
 {
     m_socket.connectToHost(QHostAddress::LocalHost, port);
-    m_socket.write("GET " + path
+    QByteArray request = "GET " + path
         + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-          "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+          "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    for (const QByteArray &header : headers)
+        request += header + "\r\n";
+    m_socket.write(request + "\r\n");
 }
 
 QByteArray RawWebSocket::encodeFrame(quint8 opcode, const QByteArray &payload, bool masked, bool fin, quint8 rsv)
@@ -58,6 +61,13 @@ void RawWebSocket::stopReading()
 {
     m_reading = false;
     m_socket.setReadBufferSize(1);
+}
+
+void RawWebSocket::resumeReading()
+{
+    m_reading = true;
+    m_socket.setReadBufferSize(0);
+    onReadyRead();
 }
 
 QJsonArray RawWebSocket::lastBatch() const

@@ -25,7 +25,9 @@ public:
     static QByteArray encodeFrame(
         quint8 opcode, const QByteArray &payload, bool masked = true, bool fin = true, quint8 rsv = 0);
 
-    void open(quint16 port, const QByteArray &path = QByteArrayLiteral("/cometd/cometd"));
+    // `headers` are extra "Name: value" lines of the upgrade request.
+    void open(quint16 port, const QByteArray &path = QByteArrayLiteral("/cometd/cometd"),
+        const QList<QByteArray> &headers = {});
     bool isOpen() const { return m_open; } // the 101 came
     bool isClosed() const { return m_closed; }
     QByteArray handshakeAnswer() const { return m_handshake; }
@@ -34,6 +36,8 @@ public:
     void sendText(const QByteArray &payload) { sendFrame(0x1, payload); }
     // From now on nothing is read: the kernel's buffers fill, then the server's.
     void stopReading();
+    void resumeReading();
+    QTcpSocket &socket() { return m_socket; }
     qint64 bytesToWrite() const { return m_socket.bytesToWrite(); }
 
     QList<Frame> frames; // every frame received, in order
