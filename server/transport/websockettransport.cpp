@@ -94,6 +94,12 @@ void WebSocketTransport::adopt(Http::WebSocket *socket)
     connect(socket, &Http::WebSocket::textReceived, this, [this, link](const QByteArray &bytes) {
         link->m_lastHeard = m_clock.elapsed();
         link->m_pinged = false;
+        // Pushes stop at the budget, so only replies to the client's own messages take it past
+        // twice that: a client that keeps sending without reading is a slow consumer.
+        if (link->m_socket->bytesToWrite() > 2 * m_options.maxOutgoingBytes) {
+            link->m_socket->close(Http::WebSocketProtocol::PolicyViolated, "slow consumer");
+            return;
+        }
         const ParsedBatch batch = parseBatch(bytes);
         if (!batch.messages) {
             const QJsonObject reply { { Wire::Field::Successful, false },

@@ -204,6 +204,40 @@ private slots:
         QVERIFY(!ws.isClosed());
     }
 
+    // A client that keeps sending without reading the replies is closed as a slow consumer once
+    // twice its budget of replies waits, instead of the replies piling up.
+    void publishFloodFromANonReader()
+    {
+        RunningNode node;
+        QVERIFY(node.start({}));
+        auto sessions = openSessions(node.port, 1, u"flooder"_s);
+        QCOMPARE(sessions.size(), size_t(1));
+        RawWebSocket &ws = *sessions.front();
+        const QString clientId = ws.frames.first().payload.isEmpty()
+            ? QString()
+            : QJsonDocument::fromJson(ws.frames.first().payload)
+                  .array()
+                  .at(0)
+                  .toObject()
+                  .value(u"clientId"_s)
+                  .toString();
+        QVERIFY(!clientId.isEmpty());
+        ws.stopReading();
+        const qint64 before = node.rssKiB();
+        // Each publish is answered with a reply that repeats its 1,000-byte channel name: 20,000 of
+        // them are 20 MB, more than the kernel's buffers and twice the budget.
+        const QString channel = u"/flood/"_s + QString(993, u'x');
+        const QByteArray publish = compact(
+            QJsonArray { QJsonObject { { u"channel"_s, channel }, { u"clientId"_s, clientId }, { u"data"_s, 1 } } });
+        for (int i = 0; i < 20000; ++i)
+            ws.sendText(publish);
+        RawHttpClient http(node.port);
+        QTRY_COMPARE_WITH_TIMEOUT(metric(http, "cometd_websocket_connections").toInt(), 0, 20000);
+        const qint64 grown = node.rssKiB() - before;
+        qInfo("node RSS grew by %lld KiB for 20,000 publishes from a client that does not read", grown);
+        QVERIFY2(grown < 16 * 1024, qPrintable(u"RSS grew by %1 KiB"_s.arg(grown)));
+    }
+
     // 200 WebSocket clients stop reading while 20,000 broadcasts of 1 KiB go out: the node holds at
     // most an outgoing budget plus a bounded queue for each, a client that reads still gets every
     // message, and what the stalled ones miss is dropped oldest first and counted.
