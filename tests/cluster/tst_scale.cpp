@@ -6,6 +6,7 @@
 // The sessions come from several cometd-scale-driver processes: one process may hold at most
 // RLIMIT_NOFILE descriptors (20,000 here), each session one.
 #include "clusterprocess.h"
+#include "processstats.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -52,12 +53,7 @@ Usage usageOf(qint64 pid)
             usage.cpuSeconds
                 = double(fields.at(11).toLongLong() + fields.at(12).toLongLong()) / double(sysconf(_SC_CLK_TCK));
     }
-    QFile status(u"/proc/%1/status"_s.arg(pid));
-    if (status.open(QIODevice::ReadOnly)) {
-        for (const QByteArray &line : status.readAll().split('\n')) {
-            if (line.startsWith("VmRSS:")) usage.rssKiB = line.mid(6).trimmed().split(' ').value(0).toLongLong();
-        }
-    }
+    usage.rssKiB = residentKiB(pid);
     return usage;
 }
 

@@ -1,6 +1,7 @@
 // A real cometd-node under a session flood: one user name, one token, thousands of handshakes.
 // bayeux.maxSessionsPerUser must bound what that costs the node, in sessions, memory and log lines.
 #include "nodeprocess.h"
+#include "processstats.h"
 #include "rawhttpclient.h"
 
 #include <QFile>
@@ -19,18 +20,6 @@ const QString kNode = QStringLiteral(COMETD_NODE_BINARY);
 constexpr int kHandshakes = 5000;
 constexpr int kConnections = 8; // keep-alive connections the flood is spread over
 constexpr int kWarmUp = 200; // handshakes before the RSS baseline, so that lazy allocations are behind us
-
-// The node's resident set, from /proc/PID/status; -1 when unreadable.
-qint64 residentKiB(qint64 pid)
-{
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!status.open(QIODevice::ReadOnly)) return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (!line.startsWith("VmRSS:")) continue;
-        return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
 
 QByteArray handshakeBody(const QByteArray &user, const QByteArray &token)
 {
@@ -149,7 +138,7 @@ private Q_SLOTS:
         constexpr qint64 BoundKiB = 1024;
         qInfo("node RSS %lld KiB before the flood, %lld KiB after (+%lld KiB, bound %lld KiB)", before, after,
             after - before, BoundKiB);
-        QVERIFY2(after - before < BoundKiB, qPrintable(QString::number(after - before)));
+        if (memoryBoundsApply()) QVERIFY2(after - before < BoundKiB, qPrintable(QString::number(after - before)));
 
         // Another user still gets in.
         const QByteArray otherToken = tokenFor(node.port, "alice");
