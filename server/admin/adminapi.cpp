@@ -1,5 +1,7 @@
 #include "adminapi.h"
 
+#include <QPointer>
+
 #include "adminevents.h"
 #include "adminjson.h"
 #include "httpresponder.h"
@@ -134,13 +136,21 @@ void AdminApi::registerRoutes(Http::Router &router)
     for (const bool drain : { true, false }) {
         router.add({ Method::Post }, QString(drain ? Wire::Admin::Drain : Wire::Admin::Undrain),
             guarded([this, drain](Http::Request &&, Http::Responder &&rs, const Params &p) {
-                const auto node = drain ? m_state->drain(p.at(0)) : m_state->undrain(p.at(0));
-                if (!node) {
-                    rs.respond(Http::Response::error(404, u"unknown node %1"_s.arg(p.at(0))));
-                    return;
-                }
-                qCInfo(lcAdmin) << (drain ? "draining node" : "undraining node") << node->id;
-                rs.respond(jsonResponse(nodeJson(*node, m_stats.nodeRates(node->id))));
+                auto answer = std::make_shared<Http::Responder>(std::move(rs));
+                auto done = [self = QPointer(this), answer, drain, id = p.at(0)](
+                                const std::optional<Balancer::NodeInfo> &node) {
+                    if (!node) {
+                        answer->respond(Http::Response::error(404, u"unknown node %1"_s.arg(id)));
+                        return;
+                    }
+                    qCInfo(lcAdmin) << (drain ? "draining node" : "undraining node") << node->id;
+                    const NodeRates rates = self ? self->m_stats.nodeRates(node->id) : NodeRates {};
+                    answer->respond(jsonResponse(nodeJson(*node, rates)));
+                };
+                if (drain)
+                    m_state->drain(p.at(0), std::move(done));
+                else
+                    m_state->undrain(p.at(0), std::move(done));
             }),
             protectedRoute);
     }

@@ -175,9 +175,12 @@ void NodeServer::startReporting()
     Cluster::ReportSink sink;
     if (m_balancer) {
         // The balancer in this process takes its own node's reports by a call.
-        sink = [this](const Balancer::NodeReport &report, const Cluster::ReportDone &done) {
-            const Balancer::ReportResult result = m_balancer->acceptReport(report);
-            done(result.status != Balancer::ReportResult::Status::Rejected, result.wantFullList);
+        sink = [this](const Balancer::NodeReport &report, Cluster::ReportDone done) {
+            m_balancer->acceptReport(report, [done = std::move(done)](const Balancer::ReportResult &result) {
+                const bool accepted = result.status == Balancer::ReportResult::Status::Accepted
+                    || result.status == Balancer::ReportResult::Status::Joined;
+                done(accepted, result.wantFullList);
+            });
         };
     } else {
         m_reportSender = std::make_unique<Cluster::HttpReportSender>(m_config.balancerUrl, m_config.secret.toUtf8());

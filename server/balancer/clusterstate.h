@@ -8,6 +8,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
 Q_DECLARE_LOGGING_CATEGORY(lcBalancer)
@@ -35,24 +36,35 @@ public:
     explicit ClusterState(QObject *parent = nullptr);
     ~ClusterState() override;
 
+    using PlaceDone = std::function<void(const PlaceResult &)>;
+    using ReleaseDone = std::function<void(bool held)>;
+    using ReportDone = std::function<void(const ReportResult &)>;
+    using NodeDone = std::function<void(const std::optional<NodeInfo> &)>;
+
+    // The calls that change the state are asynchronous, since a shared store answers later; each
+    // calls `done` exactly once, possibly before returning (the memory state always does).
+    //
     // cometdurl: the node for `user`, reserving its slot there for the reservation timeout. Sticky:
     // a user with live sessions or a pending reservation on a live node gets that node again (even a
     // draining or full one: it already holds the slot), and its reservation is renewed.
-    virtual PlaceResult place(const QString &user, qint64 now) = 0;
+    virtual void place(const QString &user, qint64 now, PlaceDone done) = 0;
     // releasecometd: drops the user's pending reservation; false when the user holds no slot (404).
     // A slot held by live sessions stays until the node reports them closed: forgetting a connected
     // user would let the node exceed maxConnection and lose its private messages.
-    virtual bool release(const QString &user) = 0;
+    virtual void release(const QString &user, ReleaseDone done) = 0;
     // A node's heartbeat; may add a dynamic node (the caller has checked the cluster secret).
-    virtual ReportResult report(const NodeReport &report, qint64 now) = 0;
+    virtual void report(const NodeReport &report, qint64 now, ReportDone done) = 0;
+    // A draining node takes no new users; its users stay. nullopt: unknown node (404).
+    virtual void drain(const QString &nodeId, NodeDone done) = 0;
+    virtual void undrain(const QString &nodeId, NodeDone done) = 0;
     // Marks down the nodes silent for the node timeout (their users lose their slots there) and
     // releases the reservations whose time is up.
     virtual void expire(qint64 now) = 0;
-    // When expire() next has something to do if nothing else happens; nullopt: nothing pending.
+    // When expire() next has something to do if nothing else happens; nullopt: nothing pending (or
+    // the state expires on its own).
     virtual std::optional<qint64> nextDeadline() const = 0;
-    // A draining node takes no new users; its users stay. nullopt: unknown node (404).
-    virtual std::optional<NodeInfo> drain(const QString &nodeId) = 0;
-    virtual std::optional<NodeInfo> undrain(const QString &nodeId) = 0;
+    // False while the state cannot be reached (a shared store down): placement answers 503.
+    virtual bool isAvailable() const { return true; }
 
     virtual std::optional<NodeInfo> node(const QString &nodeId) const = 0;
     virtual QList<NodeInfo> nodes() const = 0; // placement order: configured, then dynamic by join

@@ -111,6 +111,7 @@ struct ReportResult
         Accepted,
         Joined, // accepted, and the node was not known before: it joined as a dynamic node
         Rejected, // invalid node id, URL or maxConnection; nothing applied
+        Unavailable, // the shared state cannot be reached; nothing applied, send it again later
     };
     Status status = Status::Accepted;
     // The state does not know the node's users (first report, back from down, or a page out of
@@ -125,6 +126,7 @@ struct PlaceResult
         Placed,
         Full, // no live node with room: 503 + Retry-After
         InvalidUser, // empty, over 256 bytes of UTF-8, a C0 control or DEL: 400
+        Unavailable, // the shared state cannot be reached: 503 + Retry-After
     };
     Status status = Status::Full;
     QString nodeId;

@@ -35,13 +35,20 @@ public:
 
     const ClusterOptions &options() const { return m_options; }
 
-    PlaceResult place(const QString &user, qint64 now) override;
-    bool release(const QString &user) override;
-    ReportResult report(const NodeReport &report, qint64 now) override;
+    // The changes, answered at once; the asynchronous overrides call these.
+    PlaceResult place(const QString &user, qint64 now);
+    bool release(const QString &user);
+    ReportResult report(const NodeReport &report, qint64 now);
+    std::optional<NodeInfo> drain(const QString &nodeId);
+    std::optional<NodeInfo> undrain(const QString &nodeId);
+
+    void place(const QString &user, qint64 now, PlaceDone done) override { done(place(user, now)); }
+    void release(const QString &user, ReleaseDone done) override { done(release(user)); }
+    void report(const NodeReport &nodeReport, qint64 now, ReportDone done) override { done(report(nodeReport, now)); }
+    void drain(const QString &nodeId, NodeDone done) override { done(drain(nodeId)); }
+    void undrain(const QString &nodeId, NodeDone done) override { done(undrain(nodeId)); }
     void expire(qint64 now) override;
     std::optional<qint64> nextDeadline() const override;
-    std::optional<NodeInfo> drain(const QString &nodeId) override;
-    std::optional<NodeInfo> undrain(const QString &nodeId) override;
 
     std::optional<NodeInfo> node(const QString &nodeId) const override;
     QList<NodeInfo> nodes() const override;

@@ -11,6 +11,7 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPointer>
 
 #include <memory>
 
@@ -20,9 +21,9 @@ namespace Cluster {
 
 namespace {
 
-Http::Response serviceUnavailable()
+Http::Response serviceUnavailable(const QByteArray &why)
 {
-    Http::Response r = Http::Response::text(QByteArrayLiteral("no node has room; retry shortly"), 503);
+    Http::Response r = Http::Response::text(why, 503);
     r.headers.append({ QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1") });
     return r;
 }
@@ -87,15 +88,16 @@ void BalancerApi::registerRoutes(Http::Router &router, bool withDelivery)
     for (const QLatin1StringView prefix : { Wire::Path::RestPrefix, Wire::Path::BalancerPrefix }) {
         router.add({ Method::Get }, QString(prefix + Wire::Path::CometdUrl + u"/{}"),
             [this](Http::Request &&rq, Http::Responder &&rs, const Http::Router::Params &p) {
-                cometdUrl(rq, rs, p.at(0));
+                cometdUrl(rq, std::move(rs), p.at(0));
             });
         router.add({ Method::Get }, QString(prefix + Wire::Path::ReleaseCometd + u"/{}"),
-            [this](
-                Http::Request &&, Http::Responder &&rs, const Http::Router::Params &p) { releaseCometd(rs, p.at(0)); });
+            [this](Http::Request &&, Http::Responder &&rs, const Http::Router::Params &p) {
+                releaseCometd(std::move(rs), p.at(0));
+            });
     }
     router.add(
         { Method::Post }, QString(Wire::Report::Path),
-        [this](Http::Request &&rq, Http::Responder &&rs, const Http::Router::Params &) { report(rq, rs); },
+        [this](Http::Request &&rq, Http::Responder &&rs, const Http::Router::Params &) { report(rq, std::move(rs)); },
         Access::Protected);
     if (!withDelivery) return;
     for (const QLatin1StringView prefix : { Wire::Path::RestPrefix, Wire::Path::ContinuationPrefix }) {
@@ -114,46 +116,60 @@ void BalancerApi::registerRoutes(Http::Router &router, bool withDelivery)
     }
 }
 
-Balancer::ReportResult BalancerApi::acceptReport(const Balancer::NodeReport &report)
+void BalancerApi::acceptReport(const Balancer::NodeReport &report, Balancer::ClusterState::ReportDone done)
 {
-    const Balancer::ReportResult result = m_state->report(report, now());
-    scheduleExpiry();
-    return result;
+    m_state->report(report, now(), [self = QPointer(this), done = std::move(done)](const Balancer::ReportResult &r) {
+        if (self) self->scheduleExpiry();
+        done(r);
+    });
 }
 
-void BalancerApi::cometdUrl(const Http::Request &request, Http::Responder &responder, const QString &user)
+void BalancerApi::cometdUrl(const Http::Request &request, Http::Responder &&responder, const QString &user)
 {
-    const Balancer::PlaceResult placed = m_state->place(user, now());
-    scheduleExpiry();
-    switch (placed.status) {
-    case Balancer::PlaceResult::Status::InvalidUser:
-        responder.respond(Http::Response::error(400, u"invalid user name"_s));
+    auto answer = std::make_shared<Http::Responder>(std::move(responder));
+    const bool json = wantsJson(request);
+    m_state->place(user, now(), [self = QPointer(this), answer, json](const Balancer::PlaceResult &placed) {
+        if (self) self->scheduleExpiry();
+        switch (placed.status) {
+        case Balancer::PlaceResult::Status::InvalidUser:
+            answer->respond(Http::Response::error(400, u"invalid user name"_s));
+            return;
+        case Balancer::PlaceResult::Status::Full:
+            answer->respond(serviceUnavailable(QByteArrayLiteral("no node has room; retry shortly")));
+            return;
+        case Balancer::PlaceResult::Status::Unavailable:
+            answer->respond(serviceUnavailable(QByteArrayLiteral("the cluster state is unreachable; retry shortly")));
+            return;
+        case Balancer::PlaceResult::Status::Placed:
+            break;
+        }
+        Http::Response r = json ? Http::Response::json(QJsonDocument(
+                               QJsonObject { { Wire::Rest::Url, placed.url }, { Wire::Rest::NodeId, placed.nodeId } })
+                                                           .toJson(QJsonDocument::Compact))
+                                : Http::Response::text(placed.url.toUtf8());
+        r.headers.append({ QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store") });
+        answer->respond(r);
+    });
+}
+
+void BalancerApi::releaseCometd(Http::Responder &&responder, const QString &user)
+{
+    if (!m_state->isAvailable()) {
+        responder.respond(serviceUnavailable(QByteArrayLiteral("the cluster state is unreachable; retry shortly")));
         return;
-    case Balancer::PlaceResult::Status::Full:
-        responder.respond(serviceUnavailable());
-        return;
-    case Balancer::PlaceResult::Status::Placed:
-        break;
     }
-    Http::Response r = wantsJson(request) ? Http::Response::json(QJsonDocument(
-                           QJsonObject { { Wire::Rest::Url, placed.url }, { Wire::Rest::NodeId, placed.nodeId } })
-                                                                     .toJson(QJsonDocument::Compact))
-                                          : Http::Response::text(placed.url.toUtf8());
-    r.headers.append({ QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store") });
-    responder.respond(r);
+    auto answer = std::make_shared<Http::Responder>(std::move(responder));
+    m_state->release(user, [self = QPointer(this), answer](bool held) {
+        if (!held) {
+            answer->respond(Http::Response::error(404, u"user holds no slot"_s));
+            return;
+        }
+        if (self) self->scheduleExpiry();
+        answer->respond(Http::Response::text(QByteArrayLiteral("released")));
+    });
 }
 
-void BalancerApi::releaseCometd(Http::Responder &responder, const QString &user)
-{
-    if (!m_state->release(user)) {
-        responder.respond(Http::Response::error(404, u"user holds no slot"_s));
-        return;
-    }
-    scheduleExpiry();
-    responder.respond(Http::Response::text(QByteArrayLiteral("released")));
-}
-
-void BalancerApi::report(const Http::Request &request, Http::Responder &responder)
+void BalancerApi::report(const Http::Request &request, Http::Responder &&responder)
 {
     if (!m_guard.accept(request, QLatin1StringView("a report"))) {
         responder.respond(Rest::unauthorized());
@@ -164,13 +180,21 @@ void BalancerApi::report(const Http::Request &request, Http::Responder &responde
         responder.respond(Http::Response::error(400, error->message));
         return;
     }
-    const auto &nodeReport = std::get<Balancer::NodeReport>(decoded);
-    const Balancer::ReportResult result = acceptReport(nodeReport);
-    if (result.status == Balancer::ReportResult::Status::Rejected) {
-        responder.respond(Http::Response::error(400, result.error));
-        return;
-    }
-    responder.respond(Http::Response::json(encodeReportAnswer(result.wantFullList)));
+    auto answer = std::make_shared<Http::Responder>(std::move(responder));
+    acceptReport(std::get<Balancer::NodeReport>(decoded), [answer](const Balancer::ReportResult &result) {
+        switch (result.status) {
+        case Balancer::ReportResult::Status::Rejected:
+            answer->respond(Http::Response::error(400, result.error));
+            return;
+        case Balancer::ReportResult::Status::Unavailable:
+            answer->respond(serviceUnavailable(QByteArrayLiteral("the cluster state is unreachable")));
+            return;
+        case Balancer::ReportResult::Status::Accepted:
+        case Balancer::ReportResult::Status::Joined:
+            answer->respond(Http::Response::json(encodeReportAnswer(result.wantFullList)));
+            return;
+        }
+    });
 }
 
 void BalancerApi::forward(const Http::Request &request, Http::Responder &&responder, bool isPrivate)

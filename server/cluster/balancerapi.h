@@ -34,14 +34,14 @@ public:
     void registerRoutes(Http::Router &router, bool withDelivery);
 
     // A report from this process's own node, which needs no HTTP.
-    Balancer::ReportResult acceptReport(const Balancer::NodeReport &report);
+    void acceptReport(const Balancer::NodeReport &report, Balancer::ClusterState::ReportDone done);
 
     qint64 now() const { return m_clock.elapsed(); }
 
 private:
-    void cometdUrl(const Http::Request &request, Http::Responder &responder, const QString &user);
-    void releaseCometd(Http::Responder &responder, const QString &user);
-    void report(const Http::Request &request, Http::Responder &responder);
+    void cometdUrl(const Http::Request &request, Http::Responder &&responder, const QString &user);
+    void releaseCometd(Http::Responder &&responder, const QString &user);
+    void report(const Http::Request &request, Http::Responder &&responder);
     void forward(const Http::Request &request, Http::Responder &&responder, bool isPrivate);
     void scheduleExpiry();
 

@@ -79,12 +79,16 @@ void bringUp(MemoryClusterState &state, const QList<Entry> &nodes, qint64 now = 
 // The node id placement gave, or "full" / "invalid".
 QString placeOn(ClusterState &state, const QString &user, qint64 now = 0)
 {
-    const PlaceResult result = state.place(user, now);
-    switch (result.status) {
+    std::optional<PlaceResult> result;
+    state.place(user, now, [&result](const PlaceResult &r) { result = r; });
+    if (!result) return u"pending"_s; // the memory state answers at once
+    switch (result->status) {
     case PlaceResult::Status::Placed:
-        return result.nodeId;
+        return result->nodeId;
     case PlaceResult::Status::Full:
         return u"full"_s;
+    case PlaceResult::Status::Unavailable:
+        return u"unavailable"_s;
     case PlaceResult::Status::InvalidUser:
         break;
     }
