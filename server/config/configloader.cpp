@@ -115,7 +115,7 @@ public:
     {
         checkKeys(root, {},
             { Key::Role, Key::Listen, Key::NodeId, Key::BalancerUrl, Key::Secret, Key::ApiKey, Key::AdminToken,
-                Key::TokenIssue, Key::TokenTtl, Key::Nodes, Key::Bayeux, Key::Limits, Key::Cors });
+                Key::TokenIssue, Key::TokenTtl, Key::Nodes, Key::Bayeux, Key::Limits, Key::Cors, Key::Redis });
 
         if (const auto text = string(root, {}, Key::Role)) {
             if (const auto role = parseRole(*text))
@@ -156,6 +156,7 @@ public:
         if (const auto bayeux = object(root, {}, Key::Bayeux)) readBayeux(*bayeux);
         if (const auto limits = object(root, {}, Key::Limits)) readLimits(*limits);
         if (const auto cors = object(root, {}, Key::Cors)) readCors(*cors);
+        if (const auto redis = object(root, {}, Key::Redis)) readRedis(*redis);
 
         if (!m_error) checkTimeouts();
         if (!m_error) {
@@ -317,6 +318,49 @@ private:
         // Below a kilobyte a single Bayeux reply would not fit, and every client would look stuck.
         if (const auto value = integer(limits, prefix, Key::MaxOutgoingBytes, MinOutgoingBytes))
             m_config.limits.maxOutgoingBytes = *value;
+    }
+
+    void readRedis(const QJsonObject &redis)
+    {
+        const QString prefix = Key::Redis;
+        checkKeys(redis, prefix, { Key::RedisUrl, Key::RedisPrefix, Key::Sentinels, Key::Master });
+        NodeConfig::RedisSettings settings;
+        const auto url = string(redis, prefix, Key::RedisUrl, Sensitive::Yes);
+        if (!url) {
+            fail(childKey(prefix, Key::RedisUrl), u"is required: redis://[:password@]host:port[/db]"_s);
+            return;
+        }
+        const QUrl parsed(*url, QUrl::StrictMode);
+        bool dbOk = true;
+        const QString db = parsed.path().mid(1);
+        if (!db.isEmpty()) db.toInt(&dbOk);
+        if (!parsed.isValid() || parsed.scheme() != u"redis"_s || parsed.host().isEmpty() || !dbOk
+            || parsed.path().count(u'/') > 1 || parsed.hasQuery() || parsed.hasFragment()) {
+            // The URL may hold a password: not echoed.
+            fail(childKey(prefix, Key::RedisUrl), u"must be redis://[:password@]host:port[/db]"_s);
+            return;
+        }
+        settings.url = *url;
+        if (const auto text = string(redis, prefix, Key::RedisPrefix)) {
+            if (text->contains(u' ') || text->size() > 64)
+                fail(childKey(prefix, Key::RedisPrefix), u"must be at most 64 characters without blanks"_s);
+            settings.prefix = *text;
+        }
+        if (const auto sentinels = array(redis, prefix, Key::Sentinels)) {
+            for (qsizetype i = 0; i < sentinels->size(); ++i) {
+                const QJsonValue value = sentinels->at(i);
+                const auto address = ListenAddress::parse(value.toString());
+                if (!value.isString() || !address || address->port == 0) {
+                    fail(prefix + u'.' + indexedKey(Key::Sentinels, i), u"must be HOST:PORT"_s + got(value));
+                    return;
+                }
+                settings.sentinels << value.toString();
+            }
+        }
+        if (const auto master = string(redis, prefix, Key::Master)) settings.master = *master;
+        if (!settings.sentinels.isEmpty() && settings.master.isEmpty())
+            fail(childKey(prefix, Key::Master), u"is required with sentinels"_s);
+        m_config.redis = settings;
     }
 
     void readCors(const QJsonObject &cors)

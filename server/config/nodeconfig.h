@@ -58,6 +58,16 @@ struct NodeConfig
         friend bool operator==(const CorsSettings &, const CorsSettings &) = default;
     };
 
+    // SPEC §6: the cluster's state and messages in Redis. The URL's password is a secret: never logged.
+    struct RedisSettings
+    {
+        QString url; // redis://[:password@]host:port[/db]; with sentinels, only its password and db count
+        QString prefix = QStringLiteral("cometd");
+        QStringList sentinels; // "host:port"
+        QString master; // the name sentinels know the master by
+        friend bool operator==(const RedisSettings &, const RedisSettings &) = default;
+    };
+
     Role role = Role::All;
     ListenAddress listen { QStringLiteral("127.0.0.1"), 8080 };
     QString nodeId = QStringLiteral("1");
@@ -71,6 +81,7 @@ struct NodeConfig
     BayeuxSettings bayeux;
     LimitSettings limits;
     CorsSettings cors;
+    std::optional<RedisSettings> redis; // none: one balancer holds the cluster in its memory
 
     QString source; // the file this came from, for messages; empty for built-in defaults
     QSet<QString> explicitKeys; // dotted keys given by the file or the command line ("limits.idleTimeout")

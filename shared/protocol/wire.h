@@ -139,6 +139,11 @@ inline constexpr QLatin1StringView IdleTimeout { "idleTimeout" };
 inline constexpr QLatin1StringView MaxOutgoingBytes { "maxOutgoingBytes" };
 inline constexpr QLatin1StringView Cors { "cors" };
 inline constexpr QLatin1StringView Origins { "origins" };
+inline constexpr QLatin1StringView Redis { "redis" }; // SPEC §6
+inline constexpr QLatin1StringView RedisUrl { "url" };
+inline constexpr QLatin1StringView RedisPrefix { "prefix" };
+inline constexpr QLatin1StringView Sentinels { "sentinels" };
+inline constexpr QLatin1StringView Master { "master" };
 // values
 inline constexpr QLatin1StringView RoleAll { "all" };
 inline constexpr QLatin1StringView RoleBalancer { "balancer" };
