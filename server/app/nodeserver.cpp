@@ -3,6 +3,9 @@
 #include "deliveryendpoint.h"
 
 #include "processmetrics.h"
+#include "redisclusterstate.h"
+#include "redisconnection.h"
+#include "redissubscriber.h"
 #include "wire.h"
 
 #include "websocket.h"
@@ -11,7 +14,11 @@
 
 Q_LOGGING_CATEGORY(lcNode, "cometd.node", QtInfoMsg)
 
+using namespace Qt::StringLiterals;
+
 namespace {
+
+constexpr qint64 NodeTimeoutMs = 3000; // SPEC §2: a node silent this long is down
 
 Bayeux::EngineOptions engineOptions(const NodeConfig &config)
 {
@@ -85,16 +92,32 @@ NodeServer::NodeServer(NodeConfig config, QObject *parent)
         m_engine.get(), [this](const QString &user) { return m_signer.issue(user); },
         Rest::Credentials(m_config.apiKey.toUtf8()), m_config.tokenIssue == NodeConfig::TokenIssue::ApiKey);
 
+    if (m_config.redis) setUpRedis();
     if (m_config.runsBalancer()) {
-        Balancer::ClusterOptions clusterOptions;
-        if (m_config.runsNode()) clusterOptions.localNodeId = m_config.nodeId;
-        // With the listen port 0 the own node's URL is wrong until its first report, made in start().
-        m_cluster = std::make_unique<Balancer::MemoryClusterState>(
-            m_config.effectiveNodes(m_config.listen.port), clusterOptions);
+        if (m_redis) {
+            RedisEngine::StateOptions stateOptions;
+            stateOptions.prefix = m_config.redis->prefix;
+            // Only the listed nodes are configured ones; without a list every node joins as dynamic.
+            stateOptions.configured = m_config.nodes;
+            m_cluster
+                = std::make_unique<RedisEngine::RedisClusterState>(m_redis.get(), m_redisEvents.get(), stateOptions);
+        } else {
+            Balancer::ClusterOptions clusterOptions;
+            if (m_config.runsNode()) clusterOptions.localNodeId = m_config.nodeId;
+            // With the listen port 0 the own node's URL is wrong until its first report, made in start().
+            m_cluster = std::make_unique<Balancer::MemoryClusterState>(
+                m_config.effectiveNodes(m_config.listen.port), clusterOptions);
+        }
         m_balancer = std::make_unique<Cluster::BalancerApi>(
             m_cluster.get(), m_config.secret.toUtf8(), Rest::Credentials(m_config.apiKey.toUtf8()));
         // A process with a node of its own answers the delivery API itself.
         m_balancer->registerRoutes(m_router, !m_config.runsNode());
+        if (m_publisher) {
+            m_balancer->setForward([this](const Http::Request &request, Http::Responder &&responder, bool isPrivate,
+                                       const Rest::NodeRestApi::Fallback &fallback) {
+                m_publisher->forward(request, std::move(responder), isPrivate, fallback);
+            });
+        }
         m_admin = std::make_unique<Admin::AdminApi>(m_cluster.get(), Rest::Credentials(m_config.adminToken.toUtf8()),
             [this](Http::Request &&request, Http::Responder &&responder, bool isPrivate) {
                 dispatchAdminDelivery(std::move(request), std::move(responder), isPrivate);
@@ -111,7 +134,14 @@ NodeServer::NodeServer(NodeConfig config, QObject *parent)
             { Http::Method::Get, Http::Method::Post }, QString(Wire::Path::Bayeux + QLatin1StringView("/{}")), bayeux);
         m_rest->registerRoutes(m_router);
         Cluster::registerDeliveryRoute(m_router, m_engine.get(), m_config.secret.toUtf8());
-        if (!m_config.runsBalancer() && m_config.balancerUrl.isValid()) {
+        if (m_publisher) {
+            // Whichever node is asked publishes to the nodes holding the user; while Redis is down
+            // it still delivers to its own.
+            m_rest->setForward([this](const Http::Request &request, Http::Responder &&responder, bool isPrivate,
+                                   Rest::NodeRestApi::Fallback fallback) {
+                m_publisher->forward(request, std::move(responder), isPrivate, fallback);
+            });
+        } else if (!m_config.runsBalancer() && m_config.balancerUrl.isValid()) {
             m_forwarder = std::make_unique<Cluster::UpstreamForwarder>(m_config.balancerUrl, m_config.apiKey.toUtf8());
             m_rest->setForward([this](const Http::Request &request, Http::Responder &&responder, bool isPrivate,
                                    Rest::NodeRestApi::Fallback fallback) {
@@ -149,12 +179,44 @@ NodeServer::~NodeServer()
     m_frontend.reset();
 }
 
+void NodeServer::setUpRedis()
+{
+    const NodeConfig::RedisSettings &settings = *m_config.redis;
+    QString error;
+    std::optional<Redis::Options> options = Redis::parseUrl(settings.url, &error);
+    if (!options) qFatal("redis.url: %s", qPrintable(error)); // the loader checked it already
+    for (const QString &sentinel : settings.sentinels) {
+        if (const auto endpoint = Redis::parseEndpoint(sentinel, 26379, &error)) options->sentinels.append(*endpoint);
+    }
+    options->master = settings.master.toUtf8();
+    const QByteArray prefix = settings.prefix.toUtf8();
+    options->name = u"commands"_s;
+    m_redis = std::make_unique<Redis::Connection>(*options);
+    m_publisher = std::make_unique<RedisEngine::RedisPublisher>(m_redis.get(), prefix, NodeTimeoutMs);
+    if (m_config.runsBalancer()) {
+        options->name = u"cluster events"_s;
+        m_redisEvents = std::make_unique<Redis::Subscriber>(*options, QList<QByteArray> { prefix + ":events" });
+    }
+    if (m_config.runsNode()) {
+        options->name = u"deliveries"_s;
+        m_redisDeliveries = std::make_unique<Redis::Subscriber>(
+            *options, RedisEngine::RedisNodeLink::channelsFor(prefix, m_config.nodeId));
+        m_nodeLink = std::make_unique<RedisEngine::RedisNodeLink>(
+            m_redis.get(), m_redisDeliveries.get(), m_engine.get(), prefix, NodeTimeoutMs);
+    }
+}
+
 quint16 NodeServer::start()
 {
     const QString host = m_config.listen.host;
     const QHostAddress address = host == u"localhost" ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host);
     m_port = m_frontend->start(address, m_config.listen.port);
     if (m_port == 0) return 0;
+    if (m_redis) {
+        m_redis->start();
+        if (m_redisEvents) m_redisEvents->start();
+        if (m_redisDeliveries) m_redisDeliveries->start();
+    }
     if (m_config.runsNode()) {
         qCInfo(lcNode) << "node" << m_config.nodeId << "serving Bayeux at" << baseUrl().toString() + Wire::Path::Bayeux;
         startReporting();
@@ -173,7 +235,11 @@ void NodeServer::startReporting()
     options.maxConnection = self ? self->maxConnection : NodeConfig::DefaultMaxConnection;
 
     Cluster::ReportSink sink;
-    if (m_balancer) {
+    if (m_nodeLink) {
+        sink = [this](const Balancer::NodeReport &report, Cluster::ReportDone done) {
+            m_nodeLink->report(report, std::move(done));
+        };
+    } else if (m_balancer) {
         // The balancer in this process takes its own node's reports by a call.
         sink = [this](const Balancer::NodeReport &report, Cluster::ReportDone done) {
             m_balancer->acceptReport(report, [done = std::move(done)](const Balancer::ReportResult &result) {
@@ -192,6 +258,7 @@ void NodeServer::startReporting()
         };
     }
     m_reporter = std::make_unique<Cluster::NodeReporter>(m_engine.get(), options, std::move(sink));
+    if (m_redis) connect(m_redis.get(), &Redis::Connection::up, m_reporter.get(), &Cluster::NodeReporter::reportSoon);
     m_reporter->start();
 }
 
@@ -213,6 +280,17 @@ void NodeServer::registerMetrics()
                 Admin::appendNodeMetrics(out, sample);
             }
             if (m_cluster) Admin::appendClusterMetrics(out, m_cluster->nodes(), m_cluster->totals());
+            if (m_redis) {
+                out.gauge("redis_up"_L1, "1 while this process is connected to the cluster's Redis"_L1,
+                    m_redis->isUp() ? 1 : 0);
+                if (m_nodeLink) {
+                    out.counter("cometd_redis_deliveries_total"_L1,
+                        "Messages this node took from its Redis channels"_L1, double(m_nodeLink->delivered()));
+                    out.counter("cometd_redis_malformed_total"_L1,
+                        "Malformed messages on this node's Redis channels, skipped"_L1,
+                        double(m_nodeLink->malformed()));
+                }
+            }
             Http::Response r = Http::Response::text(out.text());
             r.contentType = Wire::Metrics::ContentType.toByteArray();
             responder.respond(r);

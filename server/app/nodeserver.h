@@ -9,6 +9,8 @@
 #include "nodeconfig.h"
 #include "nodereporter.h"
 #include "noderestapi.h"
+#include "redisnodelink.h"
+#include "redispublisher.h"
 #include "router.h"
 #include "tokensigner.h"
 #include "upstreamforwarder.h"
@@ -42,6 +44,7 @@ public:
     Bayeux::BayeuxEngine &engine() { return *m_engine; }
 
 private:
+    void setUpRedis();
     void startReporting();
     void registerMetrics();
     // POST /admin/api/messages: the body goes through this process's own delivery route.
@@ -58,7 +61,13 @@ private:
     std::unique_ptr<Transport::LongPollingTransport> m_longPolling;
     std::unique_ptr<Transport::WebSocketTransport> m_webSocket;
     std::unique_ptr<Rest::NodeRestApi> m_rest;
-    std::unique_ptr<Balancer::MemoryClusterState> m_cluster; // roles balancer and all
+    // SPEC §6, with a `redis` object: one connection for commands, one subscriber per role.
+    std::unique_ptr<Redis::Connection> m_redis;
+    std::unique_ptr<Redis::Subscriber> m_redisEvents; // roles balancer and all
+    std::unique_ptr<Redis::Subscriber> m_redisDeliveries; // roles node and all
+    std::unique_ptr<RedisEngine::RedisPublisher> m_publisher;
+    std::unique_ptr<RedisEngine::RedisNodeLink> m_nodeLink; // roles node and all
+    std::unique_ptr<Balancer::ClusterState> m_cluster; // roles balancer and all
     std::unique_ptr<Cluster::BalancerApi> m_balancer;
     std::unique_ptr<Admin::AdminApi> m_admin; // roles balancer and all
     std::unique_ptr<Cluster::HttpReportSender> m_reportSender; // role node

@@ -203,6 +203,10 @@ void BalancerApi::forward(const Http::Request &request, Http::Responder &&respon
         responder.respond(Rest::unauthorized());
         return;
     }
+    if (m_forward) {
+        m_forward(request, std::move(responder), isPrivate, {});
+        return;
+    }
     const auto parsed = Rest::parseDeliveryRequest(
         request.body, isPrivate ? Rest::DeliveryKind::Private : Rest::DeliveryKind::Broadcast);
     if (const auto *error = std::get_if<Rest::DeliveryError>(&parsed)) {

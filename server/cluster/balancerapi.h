@@ -3,6 +3,7 @@
 #include "clusterauth.h"
 #include "clusterstate.h"
 #include "credentials.h"
+#include "noderestapi.h"
 #include "router.h"
 
 #include <QElapsedTimer>
@@ -33,6 +34,9 @@ public:
     // (a process that runs no node of its own).
     void registerRoutes(Http::Router &router, bool withDelivery);
 
+    // The delivery API through another path than the nodes' HTTP routes (Redis, SPEC §6).
+    void setForward(Rest::NodeRestApi::Forward forward) { m_forward = std::move(forward); }
+
     // A report from this process's own node, which needs no HTTP.
     void acceptReport(const Balancer::NodeReport &report, Balancer::ClusterState::ReportDone done);
 
@@ -52,6 +56,7 @@ private:
     QTimer m_expiry;
     std::unique_ptr<DeliveryTransport> m_delivery;
     SignedRequestGuard m_guard;
+    Rest::NodeRestApi::Forward m_forward;
 };
 
 } // namespace Cluster

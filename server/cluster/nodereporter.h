@@ -56,6 +56,9 @@ public:
     ~NodeReporter() override;
 
     void start(); // first report (page 0 of a full list) now, then the heartbeat
+    // Reports at the end of this event-loop turn instead of at the next heartbeat: the store came
+    // back, and the sooner it hears from this node the sooner the node is up again everywhere.
+    void reportSoon() { scheduleSoon(); }
 
 private:
     struct SessionEntry
