@@ -5,8 +5,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 
+# redis-server and redis-sentinel (they bring redis-tools' redis-cli) run the Redis engine's tests on
+# loopback ports of their own; a redis-server daemon the package may start on 6379 is never used.
 APT_PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
-              libgl-dev nodejs npm)
+              libgl-dev nodejs npm redis-server redis-sentinel libhiredis-dev)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
