@@ -392,6 +392,24 @@ private slots:
         QTest::addRow("bayeux.timeout above the default idleTimeout")
             << json("{'bayeux': {'timeout': 90000}}")
             << u"cluster.json: bayeux.timeout: must be shorter than limits.idleTimeout (60000 ms) (got 90000)"_s;
+        // redis (SPEC §6): a password in a bad URL is never echoed
+        QTest::addRow("redis without url") << json("{'redis': {'prefix': 'x'}}")
+                                           << u"cluster.json: redis.url: is required: redis://[:password@]host:port[/db]"_s;
+        QTest::addRow("redis url not redis") << json("{'redis': {'url': 'http://:hunter2@h:1'}}")
+                                             << u"cluster.json: redis.url: must be redis://[:password@]host:port[/db]"_s;
+        QTest::addRow("redis db not a number") << json("{'redis': {'url': 'redis://:hunter2@h:1/x'}}")
+                                               << u"cluster.json: redis.url: must be redis://[:password@]host:port[/db]"_s;
+        QTest::addRow("redis unknown key")
+            << json("{'redis': {'url': 'redis://h:1', 'cluster': true}}") << u"cluster.json: redis.cluster: unknown key"_s;
+        QTest::addRow("redis sentinel without port")
+            << json("{'redis': {'url': 'redis://h:1', 'sentinels': ['h'], 'master': 'm'}}")
+            << u"cluster.json: redis.sentinels[0]: must be HOST:PORT (got \"h\")"_s;
+        QTest::addRow("redis sentinels without master")
+            << json("{'redis': {'url': 'redis://h:1', 'sentinels': ['h:26379']}}")
+            << u"cluster.json: redis.master: is required with sentinels"_s;
+        QTest::addRow("redis prefix with a blank")
+            << json("{'redis': {'url': 'redis://h:1', 'prefix': 'a b'}}")
+            << u"cluster.json: redis.prefix: must be at most 64 characters without blanks"_s;
         // the first problem wins, and a message stays on one line
         QTest::addRow("first problem in key order")
             << json("{'zzz': 1, 'aaa': 2}") << u"cluster.json: aaa: unknown key"_s;
@@ -831,6 +849,25 @@ private slots:
         effective.nodes = parsed->effectiveNodes(boundPort);
         QCOMPARE(render(effective, u"nodes"_s), nodes);
         QCOMPARE(parsed->selfUrl(boundPort).toString(), selfUrl);
+    }
+
+    void redis()
+    {
+        const auto none = ConfigLoader::parse("{}", File);
+        QVERIFY(none);
+        QVERIFY(!none->redis); // one balancer, its state in memory
+        const auto parsed = ConfigLoader::parse(json("{'redis': {'url': 'redis://:pw@10.0.0.5:6380/2', 'prefix': 'eu', "
+                                                     "'sentinels': ['10.0.0.1:26379', 's2:26380'], 'master': 'mymaster'}}"),
+            File);
+        QVERIFY(parsed);
+        QVERIFY(parsed->redis);
+        QCOMPARE(parsed->redis->url, u"redis://:pw@10.0.0.5:6380/2"_s);
+        QCOMPARE(parsed->redis->prefix, u"eu"_s);
+        QCOMPARE(parsed->redis->sentinels, (QStringList { u"10.0.0.1:26379"_s, u"s2:26380"_s }));
+        QCOMPARE(parsed->redis->master, u"mymaster"_s);
+        const auto defaults = ConfigLoader::parse(json("{'redis': {'url': 'redis://127.0.0.1:6379'}}"), File);
+        QVERIFY(defaults && defaults->redis);
+        QCOMPARE(defaults->redis->prefix, u"cometd"_s);
     }
 
     void cors()
