@@ -285,7 +285,7 @@ void AsyncContext::onReply(redisAsyncContext *context, void *reply, void *done)
                       : Reply::error("DOWN " + self->closingReason().toUtf8()));
 }
 
-void AsyncContext::onPush(redisAsyncContext *context, void *reply, void *)
+void AsyncContext::onPush(redisAsyncContext *context, void *reply, void * /*unused*/)
 {
     auto *self = static_cast<AsyncContext *>(context->data);
     if (!reply || self->m_discard || self->m_disposed || !self->m_push) return;

@@ -7,7 +7,7 @@
 #include <QTcpServer>
 #include <QTest>
 
-#include <signal.h>
+#include <csignal> // kill(2)
 
 namespace {
 
