@@ -31,7 +31,7 @@ struct StateOptions
     qint64 reservationTimeoutMs = 30000;
     QList<NodeConfig::NodeEntry> configured; // this balancer's `nodes`, in placement order
     int nodesRefreshMs = 250; // the admin view follows a node change within 1 s (SPEC §6)
-    int channelsRefreshMs = 1000;
+    int channelsRefreshMs = 500;
     int expireEveryMs = 250;
 };
 
