@@ -30,9 +30,10 @@ struct StateOptions
     qint64 nodeTimeoutMs = 3000; // SPEC §2
     qint64 reservationTimeoutMs = 30000;
     QList<NodeConfig::NodeEntry> configured; // this balancer's `nodes`, in placement order
-    int nodesRefreshMs = 250; // the admin view follows a node change within 1 s (SPEC §6)
+    int nodesRefreshMs = 200; // the admin view follows a node change within 1 s (SPEC §6)
     int channelsRefreshMs = 500;
-    int expireEveryMs = 250;
+    // A node silent for the timeout is down at most this much later, on every balancer at once.
+    int expireEveryMs = 100;
 };
 
 // The cluster state of SPEC §6, shared by any number of balancers through Redis. Every change is
