@@ -86,11 +86,20 @@ QString LocalCluster::writeConfig(const QString &name, const QJsonObject &config
     return path;
 }
 
+QJsonObject LocalCluster::withEngine(QJsonObject config) const
+{
+    if (m_redisUrl.isEmpty()) return config;
+    config.insert(QStringLiteral("redis"),
+        QJsonObject { { QStringLiteral("url"), m_redisUrl }, { QStringLiteral("prefix"), QStringLiteral("test") } });
+    config.remove(QStringLiteral("balancerUrl"));
+    return config;
+}
+
 bool LocalCluster::startBalancer()
 {
     const QString file = writeConfig(QStringLiteral("balancer.json"),
-        { { QStringLiteral("role"), QStringLiteral("balancer") },
-            { QStringLiteral("listen"), QStringLiteral("127.0.0.1:0") }, { QStringLiteral("secret"), secret } });
+        withEngine({ { QStringLiteral("role"), QStringLiteral("balancer") },
+            { QStringLiteral("listen"), QStringLiteral("127.0.0.1:0") }, { QStringLiteral("secret"), secret } }));
     return !file.isEmpty() && balancer.start(program, { QStringLiteral("--config"), file });
 }
 
@@ -105,7 +114,7 @@ bool LocalCluster::startNode(int index)
             { QStringLiteral("nodes"),
                 QJsonArray { QJsonObject { { QStringLiteral("id"), id }, { QStringLiteral("url"), nodeUrl(index) },
                     { QStringLiteral("maxConnection"), capacities.at(index) } } } } };
-        const QString file = writeConfig(QStringLiteral("node%1.json").arg(id), config);
+        const QString file = writeConfig(QStringLiteral("node%1.json").arg(id), withEngine(config));
         if (file.isEmpty()) return false;
         nodes[size_t(index)] = std::make_unique<Process>();
         if (nodes[size_t(index)]->start(program, { QStringLiteral("--config"), file })) return true;

@@ -49,6 +49,10 @@ class LocalCluster final
 public:
     LocalCluster(QString program, QString secret, QList<int> capacities);
 
+    // SPEC §6: every process shares the cluster through this Redis (redis://host:port) instead; the
+    // nodes report there, not to the balancer. Call before starting anything.
+    void useRedis(const QString &url) { m_redisUrl = url; }
+
     bool startBalancer();
     // Starts node `index` (id index+1) on its port, picking a free one first if it has none yet.
     bool startNode(int index);
@@ -64,7 +68,11 @@ public:
     QList<quint16> nodePorts;
 
 private:
+    // Adds the redis object, if any, to a process's config.
+    QJsonObject withEngine(QJsonObject config) const;
+
     QTemporaryDir m_dir;
+    QString m_redisUrl;
 };
 
 } // namespace ClusterTest

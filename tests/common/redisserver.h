@@ -48,6 +48,7 @@ public:
     void kill(int signal = SIGKILL);
     void stop() { kill(SIGKILL); }
     bool isRunning() const;
+    qint64 processId() const { return m_process ? m_process->processId() : 0; }
 
     quint16 port() const { return m_port; }
     QString endpoint() const; // 127.0.0.1:port
