@@ -25,6 +25,8 @@ constexpr int ScanCount = 500;
 // One line per failing script now and then: with Redis down every call fails the same way.
 void logFailure(const char *what, const Redis::Reply &reply)
 {
+    // "DOWN ...": no connection; the connection itself says so once, not every call.
+    if (reply.text.startsWith("DOWN")) return;
     static LogThrottle throttle;
     if (const LogThrottle::Admission admitted = throttle.admit()) {
         if (admitted.suppressed) qCWarning(lcRedisState) << admitted.suppressed << "failed Redis calls not logged";

@@ -69,8 +69,13 @@ std::variant<Options, OptionsError> parseOptions(const QStringList &arguments, c
     const QCommandLineOption maxConnection(
         u"max-connection"_s, u"maxConnection of each node. Default 1000."_s, u"n"_s, u"1000"_s);
     const QCommandLineOption json(u"json"_s, u"Print one JSON object instead of tables."_s);
+    const QCommandLineOption redis(u"redis"_s,
+        u"Run the cluster on the Redis engine at URL (redis://127.0.0.1:PORT); routed messages then go to a node that "
+        "does not hold the user."_s,
+        u"url"_s);
+    const QCommandLineOption redisPid(u"redis-pid"_s, u"The redis-server's pid, to count its CPU."_s, u"pid"_s);
     parser.addOptions({ nodeBinary, users, transport, connections, rate, secondsOption, warmup, drain, setup, mode,
-        reps, maxConnection, json });
+        reps, maxConnection, json, redis, redisPid });
 
     const auto fail = [&parser](const QString &message) {
         return OptionsError { message.isEmpty() ? u"invalid arguments"_s : message, parser.helpText() };
@@ -123,6 +128,10 @@ std::variant<Options, OptionsError> parseOptions(const QStringList &arguments, c
         return fail(u"--mode: routed, direct or both"_s);
 
     options.json = parser.isSet(json);
+    options.redisUrl = parser.value(redis);
+    if (!options.redisUrl.isEmpty() && !options.redisUrl.startsWith(u"redis://"_s))
+        return fail(u"--redis: redis://HOST:PORT"_s);
+    options.redisPid = parser.value(redisPid).toLongLong();
     return options;
 }
 

@@ -29,6 +29,11 @@ struct Options
     int reps = 3;
     int maxConnection = 1000; // per node
     bool json = false;
+    // The Redis engine (SPEC §6): every process on this Redis; its CPU counted with the servers'.
+    // Then "routed" sends each message to a node that does not hold its user (Redis pub/sub carries
+    // it over), "direct" to the node that does.
+    QString redisUrl;
+    qint64 redisPid = 0;
 };
 
 struct OptionsError

@@ -48,6 +48,8 @@ void BenchRun::start()
     settings.binary = m_options.nodeBinary;
     settings.maxConnection = m_options.maxConnection;
     settings.timeout = m_options.setupTimeout;
+    settings.redisUrl = m_options.redisUrl;
+    settings.redisPid = m_options.redisPid;
     m_cluster = std::make_unique<ClusterLauncher>(settings);
     connect(m_cluster.get(), &ClusterLauncher::up, this, &BenchRun::onClusterUp);
     connect(m_cluster.get(), &ClusterLauncher::failed, this, &BenchRun::fail);
@@ -98,20 +100,26 @@ void BenchRun::startNextPhase()
     settings.firstSeq = m_nextSeq;
     settings.processes = m_cluster->processes();
     settings.processes.append({ DriverName, qint64(getpid()) });
-    if (mode == Mode::Routed) {
+    // Each node's API gets either the users it holds or (on Redis, where no balancer is on the path)
+    // the users of the other nodes; the connections are shared out among the nodes.
+    const auto toNodes = [&](bool ownUsers) {
+        for (const QUrl &node : m_cluster->nodeUrls()) {
+            LoadPhase::Target target { sendUrl(node), {} };
+            for (const UserPool::User &user : std::as_const(m_readyUsers)) {
+                if ((user.node == node) == ownUsers) target.users.append(user.exoId);
+            }
+            if (!target.users.isEmpty()) settings.targets.append(target);
+        }
+    };
+    if (mode == Mode::Direct) {
+        toNodes(true);
+    } else if (!m_options.redisUrl.isEmpty()) {
+        toNodes(false);
+    } else {
         LoadPhase::Target target { sendUrl(m_cluster->balancerUrl()), {} };
         for (const UserPool::User &user : std::as_const(m_readyUsers))
             target.users.append(user.exoId);
         settings.targets.append(target);
-    } else {
-        // Each user's own node, as cometdurl named it; the connections are shared out among the nodes.
-        for (const QUrl &node : m_cluster->nodeUrls()) {
-            LoadPhase::Target target { sendUrl(node), {} };
-            for (const UserPool::User &user : std::as_const(m_readyUsers)) {
-                if (user.node == node) target.users.append(user.exoId);
-            }
-            if (!target.users.isEmpty()) settings.targets.append(target);
-        }
     }
     qCInfo(lcRouting) << "run" << m_nextPhase << "of" << m_plan.size() << ":" << modeName(mode) << "repetition"
                       << rep + 1;

@@ -128,6 +128,15 @@ ClusterLauncher::ClusterLauncher(Settings settings, QObject *parent)
 
 ClusterLauncher::~ClusterLauncher() = default;
 
+QJsonObject ClusterLauncher::withEngine(QJsonObject config) const
+{
+    if (!m_settings.redisUrl.isEmpty()) {
+        config.insert(Wire::Config::Redis,
+            QJsonObject { { Wire::Config::RedisUrl, m_settings.redisUrl }, { Wire::Config::RedisPrefix, u"bench"_s } });
+    }
+    return config;
+}
+
 bool ClusterLauncher::writeConfig(const QString &file, const QJsonObject &config)
 {
     QFile out(file);
@@ -143,8 +152,8 @@ void ClusterLauncher::start()
     }
     m_deadline.start(m_settings.timeout);
     const QString file = m_dir.filePath(u"balancer.json"_s);
-    const QJsonObject config { { Wire::Config::Role, Wire::Config::RoleBalancer },
-        { Wire::Config::Listen, u"127.0.0.1:0"_s }, { Wire::Config::Secret, QString::fromLatin1(Secret) } };
+    const QJsonObject config = withEngine({ { Wire::Config::Role, Wire::Config::RoleBalancer },
+        { Wire::Config::Listen, u"127.0.0.1:0"_s }, { Wire::Config::Secret, QString::fromLatin1(Secret) } });
     if (!writeConfig(file, config)) {
         fail(u"cannot write "_s + file);
         return;
@@ -171,10 +180,12 @@ void ClusterLauncher::startNode(int index)
     const QJsonObject entry { { Wire::Config::NodeIdField, id },
         { Wire::Config::NodeUrl, localUrl(m_nodePorts[index]) },
         { Wire::Config::MaxConnection, m_settings.maxConnection } };
-    const QJsonObject config { { Wire::Config::Role, Wire::Config::RoleNode }, { Wire::Config::NodeId, id },
+    QJsonObject config { { Wire::Config::Role, Wire::Config::RoleNode }, { Wire::Config::NodeId, id },
         { Wire::Config::Listen, u"127.0.0.1:%1"_s.arg(m_nodePorts[index]) },
-        { Wire::Config::Secret, QString::fromLatin1(Secret) },
-        { Wire::Config::BalancerUrl, localUrl(m_balancer->port()) }, { Wire::Config::Nodes, QJsonArray { entry } } };
+        { Wire::Config::Secret, QString::fromLatin1(Secret) }, { Wire::Config::Nodes, QJsonArray { entry } } };
+    if (m_settings.redisUrl.isEmpty())
+        config.insert(Wire::Config::BalancerUrl, localUrl(m_balancer->port()));
+    config = withEngine(config);
     const QString file = m_dir.filePath(u"node%1.json"_s.arg(id));
     if (!writeConfig(file, config)) {
         fail(u"cannot write "_s + file);
@@ -328,6 +339,7 @@ QList<WatchedProcess> ClusterLauncher::processes() const
     for (const auto &node : m_nodes) {
         if (node) out.append({ node->name(), node->pid() });
     }
+    if (m_settings.redisPid > 0) out.append({ u"redis-server"_s, m_settings.redisPid });
     return out;
 }
 

@@ -68,6 +68,8 @@ public:
         QString binary;
         int maxConnection = 1000;
         std::chrono::milliseconds timeout { 30000 }; // from start() to up()
+        QString redisUrl; // empty: the memory engine, the nodes reporting to the balancer
+        qint64 redisPid = 0;
     };
 
     explicit ClusterLauncher(Settings settings, QObject *parent = nullptr);
@@ -93,6 +95,7 @@ Q_SIGNALS:
 private:
     static constexpr int NodeCount = 2;
 
+    QJsonObject withEngine(QJsonObject config) const; // adds the redis object, if any
     bool writeConfig(const QString &file, const QJsonObject &config);
     void startNode(int index);
     void probe();
