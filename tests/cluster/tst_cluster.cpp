@@ -19,6 +19,8 @@
 #include <QTest>
 #include <QWebSocket>
 
+#include "redisserver.h"
+
 #include <algorithm>
 #include <memory>
 
@@ -68,6 +70,8 @@ class tst_Cluster : public QObject
 private:
     ClusterTest::LocalCluster m_cluster { kNode, QString::fromUtf8(kSecret), { 10, 15 } };
     ClusterTest::Process &m_balancer = m_cluster.balancer;
+    // COMETD_CLUSTER_ENGINE=redis: the same suite with every process on a Redis of its own (SPEC §6).
+    std::unique_ptr<RedisServer> m_redis;
     QList<quint16> &m_nodePorts = m_cluster.nodePorts;
 
     bool startNode(int index) { return m_cluster.startNode(index); }
@@ -100,6 +104,19 @@ private:
             { "Content-Type: application/json" });
     }
 
+    // A channel's subscribers as the balancer heard of them in the nodes' reports. On Redis a
+    // broadcast counts the subscribers last reported (nothing waits for the nodes' answers), so the
+    // tests let the reports arrive before they broadcast.
+    int reportedSubscribers(const QString &channel)
+    {
+        for (const QJsonValue &c :
+            get(m_balancer.port, "/admin/api/channels").jsonObject().value(u"channels"_s).toArray()) {
+            if (c.toObject().value(u"channel"_s).toString() == channel)
+                return c.toObject().value(u"subscribers"_s).toInt();
+        }
+        return 0;
+    }
+
     RawHttpClient::Reply send(const QByteArray &kind, const QJsonObject &body)
     {
         return call(m_balancer.port, "POST", "/rest/" + kind + '/', json(body), { "Content-Type: application/json" });
@@ -108,6 +125,12 @@ private:
 private slots:
     void initTestCase()
     {
+        if (qgetenv("COMETD_CLUSTER_ENGINE") == "redis") {
+            COMETD_REQUIRE_REDIS_SERVER();
+            m_redis = std::make_unique<RedisServer>();
+            QVERIFY2(m_redis->start(), m_redis->output().constData());
+            m_cluster.useRedis(m_redis->url());
+        }
         QVERIFY(m_cluster.startBalancer());
 
         // No node yet: nowhere to go.
@@ -347,6 +370,7 @@ private slots:
 
         const QJsonObject everybody { { u"channel"_s, u"/eXo/cometd/test"_s }, { u"message"_s, u"hi all"_s },
             { u"id"_s, u"2"_s } };
+        QTRY_COMPARE_WITH_TIMEOUT(reportedSubscribers(u"/eXo/cometd/test"_s), 1, kWaitMs);
         const auto broadcast = send("sendbroadcastmessage", everybody);
         QCOMPARE(broadcast.status, 200);
         QCOMPARE(broadcast.jsonObject().value(u"delivered"_s).toInt(), 1);
@@ -385,6 +409,7 @@ private slots:
 
         const QJsonObject everybody { { u"channel"_s, u"/eXo/cometd/test"_s }, { u"message"_s, u"to all"_s },
             { u"id"_s, u"32"_s } };
+        QTRY_COMPARE_WITH_TIMEOUT(reportedSubscribers(u"/eXo/cometd/test"_s), 2, kWaitMs);
         const auto broadcast = call(ports[1], "POST", "/rest/continuation/sendbroadcastmessage", json(everybody),
             { "Content-Type: application/json" });
         QCOMPARE(broadcast.status, 200);
