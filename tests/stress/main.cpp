@@ -69,6 +69,7 @@ int main(int argc, char **argv)
     options.config = config.config();
     options.transport = command.webSocket ? Cometd::ClientTransport::WebSocket : Cometd::ClientTransport::LongPolling;
     options.failover = command.failover;
+    options.sendUrls = command.sendUrls;
     options.timeout = command.timeout;
     options.nodeBinary = NodeLauncher::findNodeBinary(
         QCoreApplication::applicationDirPath(), QString::fromLocal8Bit(COMETD_NODE_BINARY));

@@ -8,9 +8,9 @@
 using namespace Qt::StringLiterals;
 
 Sender::Sender(
-    QUrl baseUrl, QByteArray apiKey, int maxInFlight, std::chrono::milliseconds requestTimeout, QObject *parent)
+    QList<QUrl> baseUrls, QByteArray apiKey, int maxInFlight, std::chrono::milliseconds requestTimeout, QObject *parent)
     : QObject(parent)
-    , m_baseUrl(std::move(baseUrl))
+    , m_baseUrls(std::move(baseUrls))
     , m_apiKey(std::move(apiKey))
     , m_requestTimeout(requestTimeout)
     , m_pool(maxInFlight)
@@ -29,7 +29,7 @@ QByteArray Sender::body(const SendRequest &request)
 QUrl Sender::urlFor(const SendRequest &request) const
 {
     const QLatin1StringView path = request.broadcast ? Wire::Path::SendBroadcast : Wire::Path::SendPrivate;
-    return m_baseUrl.resolved(QUrl(path + u'/'));
+    return m_baseUrls.at(m_current).resolved(QUrl(path + u'/'));
 }
 
 void Sender::send(const SendRequest &request, Issued issued, Done done)
@@ -55,8 +55,15 @@ void Sender::pump()
         ++m_requests;
         if (next.issued) next.issued();
         idle->request(std::move(request), m_requestTimeout,
-            [this, done = std::move(next.done)](const Cometd::HttpResponse &response) {
+            [this, used = m_current, done = std::move(next.done)](const Cometd::HttpResponse &response) {
                 --m_inFlight;
+                const bool unanswered
+                    = !response.ok() || response.status == 502 || response.status == 503 || response.status == 504;
+                // Only the first failure of a base URL moves on: the requests in flight to it fail too.
+                if (unanswered && used == m_current && m_baseUrls.size() > 1) {
+                    m_current = (m_current + 1) % m_baseUrls.size();
+                    ++m_switches;
+                }
                 if (done) done(response.ok() ? response.status : 0);
                 // Later: the handler runs inside the connection, which is not idle before it returns.
                 QMetaObject::invokeMethod(this, &Sender::pump, Qt::QueuedConnection);

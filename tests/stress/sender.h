@@ -35,12 +35,15 @@ public:
     using Done = std::function<void(int status)>;
     using Issued = std::function<void()>;
 
-    Sender(QUrl baseUrl, QByteArray apiKey, int maxInFlight, std::chrono::milliseconds requestTimeout,
+    // `baseUrls` in order of preference: the next is used once the current one fails to answer (no
+    // answer, or 502/503/504), so that a balancer killed mid-run leaves the others to carry on.
+    Sender(QList<QUrl> baseUrls, QByteArray apiKey, int maxInFlight, std::chrono::milliseconds requestTimeout,
         QObject *parent = nullptr);
     ~Sender() override;
 
     static QByteArray body(const SendRequest &request);
     QUrl urlFor(const SendRequest &request) const;
+    qsizetype switches() const { return m_switches; } // times it moved to the next base URL
 
     void send(const SendRequest &request, Issued issued, Done done);
     int pending() const { return int(m_queue.size()) + m_inFlight; }
@@ -55,7 +58,9 @@ private:
     };
     void pump();
 
-    QUrl m_baseUrl;
+    QList<QUrl> m_baseUrls;
+    qsizetype m_current = 0;
+    qsizetype m_switches = 0;
     QByteArray m_apiKey;
     std::chrono::milliseconds m_requestTimeout;
     Cometd::HttpConnectionPool m_pool; // its size bounds the requests in flight

@@ -36,7 +36,11 @@ StressCommandOptions parse(const QStringList &arguments)
         u"failover"_s, u"Clients use ack and failover; refused sends are retried and lost messages re-sent."_s);
     const QCommandLineOption logLevel(
         u"log-level"_s, u"Log at LEVEL and above: debug, info, warning (default) or error."_s, u"LEVEL"_s);
-    parser.addOptions({ config, json, transport, eventLoop, timeout, failover, logLevel });
+    const QCommandLineOption sendUrl(u"send-url"_s,
+        u"Send the messages through BASE (a balancer's or node's http://host:port/rest/) instead of <base-url>; "
+        "repeat it for several, each used in turn while the one before does not answer."_s,
+        u"BASE"_s);
+    parser.addOptions({ config, json, transport, eventLoop, timeout, failover, logLevel, sendUrl });
 
     StressCommandOptions options;
     if (!parser.parse(arguments)) {
@@ -65,6 +69,15 @@ StressCommandOptions parse(const QStringList &arguments)
     options.configFile = parser.value(config);
     options.json = parser.isSet(json);
     options.failover = parser.isSet(failover);
+    for (const QString &value : parser.values(sendUrl)) {
+        QUrl url(value, QUrl::StrictMode);
+        if (!url.isValid() || (url.scheme() != u"http"_s && url.scheme() != u"https"_s) || url.host().isEmpty()) {
+            options.error = invalid(u"send-url"_s, u"must be an http:// or https:// URL"_s, value);
+            return options;
+        }
+        if (!url.path().endsWith(u'/')) url.setPath(url.path() + u'/');
+        options.sendUrls.append(url);
+    }
     if (parser.isSet(transport)) {
         const QString value = parser.value(transport);
         if (value == u"websocket"_s) {

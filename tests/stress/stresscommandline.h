@@ -3,6 +3,7 @@
 #include "eventdispatcher.h"
 
 #include <QString>
+#include <QUrl>
 
 #include <chrono>
 #include <optional>
@@ -18,6 +19,9 @@ struct StressCommandOptions
     bool webSocket = false;
     std::optional<EventLoop::Kind> eventLoop; // none: COMETD_EVENT_LOOP or the platform's default
     std::chrono::seconds timeout { 30 };
+    // --send-url, in order: base URLs the messages are sent through instead of <base-url> (several
+    // balancers, say); the next one is used when one does not answer.
+    QList<QUrl> sendUrls;
     QString logRules; // QLoggingCategory filter rules for --log-level (default: warnings and errors)
     QString error; // non-empty: a usage error, one line
 };

@@ -179,7 +179,8 @@ void StressRun::fail(const QString &error)
 void StressRun::connectClients(const QUrl &baseUrl)
 {
     const StressConfig &config = m_options.config;
-    m_sender = new Sender(baseUrl, m_options.apiKey, SendersInFlight, SendRequestTimeout, this);
+    m_sender = new Sender(m_options.sendUrls.isEmpty() ? QList<QUrl> { baseUrl } : m_options.sendUrls, m_options.apiKey,
+        SendersInFlight, SendRequestTimeout, this);
     m_clients.resize(size_t(config.clients));
     for (int index = 0; index < config.clients; ++index) {
         Cometd::ClientOptions options;

@@ -28,6 +28,7 @@ struct StressOptions
     QString nodeBinary; // for containerStart
     QString eventLoop; // passed on to a started node
     QByteArray apiKey; // COMETD_API_KEY
+    QList<QUrl> sendUrls; // empty: the config's base URL
 };
 
 // One run of the test, phase after phase: start the node (containerStart), connect the clients,

@@ -20,6 +20,8 @@
 
 #include <memory>
 
+#include "redisserver.h"
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -106,7 +108,20 @@ class tst_Stress : public QObject
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<NodeProcess> m_balancer;
-    std::unique_ptr<NodeProcess> m_nodes[2];
+    std::unique_ptr<NodeProcess> m_nodes[3];
+    // On the Redis engine: the Redis, and a second balancer beside m_balancer.
+    std::unique_ptr<RedisServer> m_redis;
+    std::unique_ptr<NodeProcess> m_otherBalancer;
+
+    // The redis object of every process's config, when the cluster runs on Redis.
+    QJsonObject withEngine(QJsonObject config) const
+    {
+        if (m_redis) {
+            config.insert(u"redis"_s, QJsonObject { { u"url"_s, m_redis->url() }, { u"prefix"_s, u"stress"_s } });
+            config.remove(u"balancerUrl"_s);
+        }
+        return config;
+    }
 
     QString writeXml(const QString &name, const QByteArray &xml)
     {
@@ -192,7 +207,7 @@ private:
                     QJsonArray { QJsonObject {
                         { u"id"_s, id }, { u"url"_s, localUrl(port) }, { u"maxConnection"_s, 100 } } } } };
             const QString file = m_dir.filePath(u"node%1.json"_s.arg(id));
-            if (!writeFile(file, QJsonDocument(config).toJson())) return false;
+            if (!writeFile(file, QJsonDocument(withEngine(config)).toJson())) return false;
             m_nodes[index] = std::make_unique<NodeProcess>();
             if (m_nodes[index]->start({ u"--config"_s, file })) return true;
             m_nodes[index].reset(); // lost the race for the port; try another
@@ -200,19 +215,30 @@ private:
         return false;
     }
 
-    // A balancer and two nodes; every node up in the balancer's eyes.
-    void startCluster()
+    std::unique_ptr<NodeProcess> startBalancer()
     {
         const QString file = m_dir.filePath(u"balancer.json"_s);
-        QVERIFY(writeFile(file,
-            QJsonDocument(QJsonObject { { u"role"_s, u"balancer"_s }, { u"listen"_s, u"127.0.0.1:0"_s },
-                              { u"secret"_s, Secret }, { u"adminToken"_s, QString::fromUtf8(AdminToken) } })
-                .toJson()));
-        m_balancer = std::make_unique<NodeProcess>();
-        QVERIFY(m_balancer->start({ u"--config"_s, file }));
-        QVERIFY(startNode(0));
-        QVERIFY(startNode(1));
-        QTRY_COMPARE_WITH_TIMEOUT(nodesUp(), 2, StartMs);
+        const QJsonObject config { { u"role"_s, u"balancer"_s }, { u"listen"_s, u"127.0.0.1:0"_s },
+            { u"secret"_s, Secret }, { u"adminToken"_s, QString::fromUtf8(AdminToken) } };
+        if (!writeFile(file, QJsonDocument(withEngine(config)).toJson())) return {};
+        auto balancer = std::make_unique<NodeProcess>();
+        if (!balancer->start({ u"--config"_s, file })) return {};
+        return balancer;
+    }
+
+    // A balancer and `nodes` nodes; every node up in the balancer's eyes. On Redis (after m_redis is
+    // set), a second balancer too.
+    void startCluster(int nodes = 2)
+    {
+        m_balancer = startBalancer();
+        QVERIFY(m_balancer);
+        if (m_redis) {
+            m_otherBalancer = startBalancer();
+            QVERIFY(m_otherBalancer);
+        }
+        for (int i = 0; i < nodes; ++i)
+            QVERIFY(startNode(i));
+        QTRY_COMPARE_WITH_TIMEOUT(nodesUp(), nodes, StartMs);
     }
 
     // 8 clients, both nodes used; sending lasts ~6 s (15 repeats x 2 messages x 200 ms).
@@ -238,6 +264,8 @@ private slots:
         for (auto &node : m_nodes)
             node.reset();
         m_balancer.reset();
+        m_otherBalancer.reset();
+        m_redis.reset();
     }
 
     // The seed's file as is, but with containerStart on a free port and short pauses.
@@ -380,6 +408,41 @@ private slots:
         QCOMPARE(json.value(u"wrong"_s).toInt(), 0);
         QCOMPARE(json.value(u"delivered"_s).toInt(), json.value(u"expected"_s).toInt());
         // Every slot was released at the end: the balancer knows none of the users any more.
+        for (int client = 0; client < 8; ++client)
+            QCOMPARE(httpStatus(localUrl(m_balancer->port) + u"/rest/releasecometd/exo%1/"_s.arg(client)), 404);
+    }
+
+    // SPEC §6: two balancers and three nodes on Redis. The clients place themselves through the first
+    // balancer, the messages go through the second (then the first, when the second does not
+    // answer); mid-run a node and the second balancer are SIGKILLed. With failover nothing is lost.
+    void nodeAndBalancerKilledOnRedis()
+    {
+        COMETD_REQUIRE_REDIS_SERVER();
+        m_redis = std::make_unique<RedisServer>();
+        QVERIFY2(m_redis->start(), m_redis->output().constData());
+        startCluster(3);
+        if (QTest::currentTestFailed()) return;
+        const QString other = localUrl(m_otherBalancer->port) + u"/rest/"_s;
+        const QString first = localUrl(m_balancer->port) + u"/rest/"_s;
+        const StressResult result
+            = runStress({ u"--config"_s, writeXml(u"redis.xml"_s, clusterXml()), u"--json"_s, u"--timeout"_s, u"40"_s,
+                            u"--failover"_s, u"--send-url"_s, other, u"--send-url"_s, first },
+                [this] {
+                    m_nodes[1]->kill();
+                    m_otherBalancer->kill();
+                });
+        QVERIFY2(result.finished, result.err.constData());
+        QVERIFY2(result.exitCode == 0, QByteArray(result.out + result.err).constData());
+        const QJsonObject &json = result.json;
+        QCOMPARE(json.value(u"passed"_s).toBool(), true);
+        QCOMPARE(json.value(u"clientsConnected"_s).toInt(), 8);
+        QCOMPARE(json.value(u"lost"_s).toInt(), 0);
+        QCOMPARE(json.value(u"wrong"_s).toInt(), 0);
+        QCOMPARE(json.value(u"expected"_s).toInt(), 15 * 8 * 2 + 15 * 8);
+        QCOMPARE(json.value(u"delivered"_s).toInt(), json.value(u"expected"_s).toInt());
+        // The sends in flight to the killed balancer failed and went again through the other one.
+        QVERIFY(json.value(u"sendRetries"_s).toInt() > 0);
+        QCOMPARE(nodesUp(), 2); // the survivors, as the first balancer sees them in Redis
         for (int client = 0; client < 8; ++client)
             QCOMPARE(httpStatus(localUrl(m_balancer->port) + u"/rest/releasecometd/exo%1/"_s.arg(client)), 404);
     }
