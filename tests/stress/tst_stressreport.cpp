@@ -286,7 +286,7 @@ private slots:
 
     void sendBodies()
     {
-        const Sender sender(QUrl(u"http://127.0.0.1:1/rest/"_s), {}, 1, std::chrono::seconds(1));
+        const Sender sender({ QUrl(u"http://127.0.0.1:1/rest/"_s) }, {}, 1, std::chrono::seconds(1));
         const SendRequest privateMessage { false, Channel, u"exo3"_s, u"hello"_s, u"1-r0"_s };
         const SendRequest broadcast { true, Channel, {}, u"hello!!!"_s, u"2-r0"_s };
         QCOMPARE(sender.urlFor(privateMessage), QUrl(u"http://127.0.0.1:1/rest/sendprivatemessage/"_s));
