@@ -30,6 +30,10 @@ void appendClusterMetrics(
         out.gauge(NodeUsers, "Slots in use on the node."_L1, double(n.users), labels);
         out.gauge(NodeUp, "1 when the node is up or draining, 0 when down."_L1,
             n.state == Balancer::NodeState::Down ? 0.0 : 1.0, labels);
+        // Separate from cometd_node_up, so an alert on "no capacity left" can tell a drain the
+        // operator asked for from a node gone silent.
+        out.gauge(NodeDraining, "1 while the node is draining: alive, taking no new users."_L1,
+            n.state == Balancer::NodeState::Draining ? 1.0 : 0.0, labels);
     }
     out.gauge(ClusterNodes, "Known nodes."_L1, double(totals.nodes));
     out.gauge(ClusterLiveNodes, "Nodes up or draining."_L1, double(totals.liveNodes));

@@ -288,6 +288,7 @@ inline constexpr QLatin1StringView WebSocketConnections { "cometd_websocket_conn
 inline constexpr QLatin1StringView NodeSessions { "cometd_node_sessions" };
 inline constexpr QLatin1StringView NodeUsers { "cometd_node_users" };
 inline constexpr QLatin1StringView NodeUp { "cometd_node_up" };
+inline constexpr QLatin1StringView NodeDraining { "cometd_node_draining" };
 inline constexpr QLatin1StringView NodeLabel { "node" };
 inline constexpr QLatin1StringView ClusterNodes { "cometd_cluster_nodes" };
 inline constexpr QLatin1StringView ClusterLiveNodes { "cometd_cluster_live_nodes" };

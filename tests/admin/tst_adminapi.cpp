@@ -244,9 +244,14 @@ private Q_SLOTS:
             u"draining"_s);
         // a draining node takes no new users
         QCOMPARE(f.exchange(c, "GET", "/rest/cometdurl/newcomer/").status, 503);
+        const QByteArray draining = "cometd_node_draining{node=\"" + id + "\"} ";
+        auto metrics = f.exchange(c, "GET", "/metrics").body;
+        QVERIFY2(metrics.contains(QByteArray(draining + "1\n")), metrics.constData());
         reply = f.exchange(c, "POST", "/admin/api/nodes/" + id + "/undrain/", {}, { kAuth });
         QCOMPARE(reply.status, 200);
         QCOMPARE(reply.jsonObject().value(u"state"_s).toString(), u"up"_s);
+        metrics = f.exchange(c, "GET", "/metrics").body;
+        QVERIFY2(metrics.contains(QByteArray(draining + "0\n")), metrics.constData());
         QCOMPARE(f.exchange(c, "GET", "/rest/cometdurl/newcomer/").status, 200);
         QCOMPARE(f.exchange(c, "POST", "/admin/api/nodes/nosuch/drain", {}, { kAuth }).status, 404);
         QCOMPARE(f.exchange(c, "POST", "/admin/api/nodes/nosuch/undrain", {}, { kAuth }).status, 404);

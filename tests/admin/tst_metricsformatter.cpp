@@ -109,6 +109,9 @@ private Q_SLOTS:
         QVERIFY(text.contains("cometd_node_up{node=\"1\"} 1\n"));
         QVERIFY(text.contains("cometd_node_up{node=\"2\"} 0\n"));
         QVERIFY(text.contains("cometd_node_up{node=\"3\"} 1\n"));
+        QVERIFY(text.contains("cometd_node_draining{node=\"1\"} 0\n"));
+        QVERIFY(text.contains("cometd_node_draining{node=\"2\"} 0\n"));
+        QVERIFY(text.contains("cometd_node_draining{node=\"3\"} 1\n"));
         QVERIFY(text.contains("\ncometd_cluster_nodes 3\n"));
         QVERIFY(text.contains("\ncometd_cluster_sessions 4\n"));
         QVERIFY(text.contains("\ncometd_cluster_messages_out_total 12\n"));
