@@ -120,7 +120,10 @@ void EventLogModel::userEvents(const QList<UserEvent> &events)
     for (const UserEvent &event : events) {
         if (event.kind == ChangeKind::Added) {
             entries.append({ now, Kind::UserJoined,
-                tr("%1 joined on node %2 (%3)").arg(event.user.user, event.user.node, event.user.transport) });
+                // A join reported before the node knew its transport has none: no empty "()".
+                event.user.transport.isEmpty()
+                    ? tr("%1 joined on node %2").arg(event.user.user, event.user.node)
+                    : tr("%1 joined on node %2 (%3)").arg(event.user.user, event.user.node, event.user.transport) });
         } else if (event.kind == ChangeKind::Removed) {
             entries.append({ now, Kind::UserLeft, tr("%1 left node %2").arg(event.user.user, event.user.node) });
         }

@@ -54,6 +54,8 @@ private Q_SLOTS:
         QCOMPARE(
             model.index(0, EventLogModel::TextColumn).data().toString(), u"exo1 joined on node 1 (long-polling)"_s);
         QCOMPARE(model.index(1, EventLogModel::KindColumn).data().toString(), u"user left"_s);
+        model.userEvents({ SampleJson::userEvent(u"joined"_s, SampleJson::user(u"exo2"_s, u"2"_s, 1, QString())) });
+        QCOMPARE(model.index(2, EventLogModel::TextColumn).data().toString(), u"exo2 joined on node 2"_s);
     }
 
     void capped()
