@@ -8,6 +8,7 @@
 #include "loadbardelegate.h"
 #include "loadchart.h"
 #include "modelroles.h"
+#include "naturalsortproxymodel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -38,9 +39,9 @@ MainWindow::MainWindow(AdminClient *client, ConsoleModels *models, ConnectionSet
     , m_banner(new QLabel(this))
     , m_totals(new QLabel(this))
     , m_status(new QLabel(this))
-    , m_nodesProxy(new QSortFilterProxyModel(this))
-    , m_usersProxy(new QSortFilterProxyModel(this))
-    , m_channelsProxy(new QSortFilterProxyModel(this))
+    , m_nodesProxy(new NaturalSortProxyModel(this))
+    , m_usersProxy(new NaturalSortProxyModel(this))
+    , m_channelsProxy(new NaturalSortProxyModel(this))
     , m_nodesView(new QTableView(this))
     , m_usersView(new QTableView(this))
     , m_channelsView(new QTableView(this))

@@ -1,5 +1,6 @@
 // UserModel under QAbstractItemModelTester: a snapshot, then batches of user events in place.
 #include "modelroles.h"
+#include "naturalsortproxymodel.h"
 #include "samplejson.h"
 #include "usermodel.h"
 
@@ -30,6 +31,51 @@ class tst_UserModel : public QObject
     }
 
 private Q_SLOTS:
+    void naturalCompare_data()
+    {
+        QTest::addColumn<QString>("left");
+        QTest::addColumn<QString>("right");
+        QTest::addColumn<int>("order");
+        QTest::addRow("number by value") << u"exo2"_s << u"exo10"_s << -1;
+        QTest::addRow("text first") << u"abc"_s << u"abd"_s << -1;
+        QTest::addRow("case folded") << u"Exo3"_s << u"exo20"_s << -1;
+        QTest::addRow("same but case") << u"Exo1"_s << u"exo1"_s << -1;
+        QTest::addRow("prefix shorter") << u"exo"_s << u"exo1"_s << -1;
+        QTest::addRow("leading zeros") << u"n007"_s << u"n8"_s << -1;
+        QTest::addRow("long numbers") << u"u99999999999999999999"_s << u"u100000000000000000000"_s << -1;
+        QTest::addRow("equal") << u"node/2"_s << u"node/2"_s << 0;
+    }
+    void naturalCompare()
+    {
+        QFETCH(QString, left);
+        QFETCH(QString, right);
+        QFETCH(int, order);
+        QCOMPARE(qBound(-1, NaturalSortProxyModel::compare(left, right), 1), order);
+        QCOMPARE(qBound(-1, NaturalSortProxyModel::compare(right, left), 1), -order);
+    }
+
+    // exo2 before exo10, as an operator counts; counts still sort as numbers.
+    void naturalOrder()
+    {
+        UserModel model;
+        NaturalSortProxyModel proxy;
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        proxy.setSourceModel(&model);
+        proxy.setSortRole(SortRole);
+        proxy.sort(UserModel::UserColumn);
+        QList<User> users;
+        for (const QString &name : { u"exo10"_s, u"exo2"_s, u"Exo1"_s, u"exo1"_s, u"alice"_s })
+            users.append(AdminGui::parseUser(SampleJson::user(name, u"1"_s, name.size())).value());
+        model.setUsers(users);
+        QStringList order;
+        for (int row = 0; row < proxy.rowCount(); ++row)
+            order.append(proxy.index(row, UserModel::UserColumn).data().toString());
+        QCOMPARE(order, (QStringList { u"alice"_s, u"Exo1"_s, u"exo1"_s, u"exo2"_s, u"exo10"_s }));
+        proxy.sort(UserModel::SessionsColumn);
+        QCOMPARE(proxy.index(proxy.rowCount() - 1, UserModel::SessionsColumn).data().toString(), u"5"_s);
+        QCOMPARE(proxy.index(0, UserModel::SessionsColumn).data().toString(), u"4"_s);
+    }
+
     void snapshotThenEvents()
     {
         UserModel model;
