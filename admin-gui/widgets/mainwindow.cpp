@@ -9,6 +9,7 @@
 #include "loadchart.h"
 #include "modelroles.h"
 #include "naturalsortproxymodel.h"
+#include "wire.h"
 
 #include <QAction>
 #include <QApplication>
@@ -17,6 +18,8 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -273,19 +276,49 @@ void MainWindow::releaseUser(const QModelIndex &proxyIndex)
     if (!user.isEmpty()) m_client->releaseUser(user);
 }
 
+QMenu *MainWindow::nodeMenu(const QModelIndex &proxyIndex)
+{
+    const QPersistentModelIndex index = proxyIndex;
+    const QString id = proxyIndex.siblingAtColumn(0).data(KeyRole).toString();
+    const NodeModel &nodes = m_models->nodes();
+    const int row = nodes.rowOf(id);
+    const QString state = row >= 0 ? nodes.at(row).state : QString();
+    auto *menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    // Only what can be done to the node as it is: undrain a draining node, drain one that is up.
+    if (state == Wire::NodeState::Draining) {
+        connect(menu->addAction(tr("Undrain node %1").arg(id)), &QAction::triggered, this,
+            [this, index] { drainNode(index, false); });
+    } else if (state == Wire::NodeState::Up) {
+        connect(
+            menu->addAction(tr("Drain node %1…").arg(id)), &QAction::triggered, this, [this, id] { confirmDrain(id); });
+    } else {
+        menu->addAction(tr("Node %1 is down: nothing to do").arg(id))->setEnabled(false);
+    }
+    return menu;
+}
+
+void MainWindow::confirmDrain(const QString &id)
+{
+    // Draining sends every new user elsewhere at once: worth a second look, and the dialog is not
+    // modal to the whole application, so live updates keep coming while it is open.
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Drain node %1?").arg(id),
+        tr("Node %1 will take no new users. The users it holds stay until they leave.").arg(id), QMessageBox::Cancel,
+        this);
+    box->setObjectName(u"drainConfirmation"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton *drain = box->addButton(tr("Drain"), QMessageBox::AcceptRole);
+    drain->setObjectName(u"drainConfirm"_s);
+    box->setDefaultButton(QMessageBox::Cancel);
+    connect(drain, &QPushButton::clicked, this, [this, id] { m_client->drainNode(id, true); });
+    box->open();
+}
+
 void MainWindow::showNodeMenu(const QPoint &pos)
 {
     const QModelIndex at = m_nodesView->indexAt(pos);
     if (!at.isValid()) return;
-    const QPersistentModelIndex index = at;
-    auto *menu = new QMenu(this);
-    menu->setAttribute(Qt::WA_DeleteOnClose);
-    const QString id = at.siblingAtColumn(0).data(KeyRole).toString();
-    connect(menu->addAction(tr("Drain node %1").arg(id)), &QAction::triggered, this,
-        [this, index] { drainNode(index, true); });
-    connect(menu->addAction(tr("Undrain node %1").arg(id)), &QAction::triggered, this,
-        [this, index] { drainNode(index, false); });
-    menu->popup(m_nodesView->viewport()->mapToGlobal(pos));
+    nodeMenu(at)->popup(m_nodesView->viewport()->mapToGlobal(pos));
 }
 
 void MainWindow::showUserMenu(const QPoint &pos)

@@ -5,6 +5,7 @@
 
 class QLabel;
 class QLineEdit;
+class QMenu;
 class QSortFilterProxyModel;
 class QTabWidget;
 class QTableView;
@@ -45,6 +46,9 @@ public:
     ConnectDialog *connectDialog() const { return m_connectDialog; }
     // The context-menu actions, on the row under `proxyIndex` of the view's (proxy) model.
     void drainNode(const QModelIndex &proxyIndex, bool drain);
+    // The node row's context menu (deleted when closed): drain for a node that is up, after a
+    // confirmation (a QMessageBox named "drainConfirmation"), undrain for a draining one.
+    QMenu *nodeMenu(const QModelIndex &proxyIndex);
     void composeToUser(const QModelIndex &proxyIndex);
     void releaseUser(const QModelIndex &proxyIndex);
 
@@ -53,6 +57,7 @@ private:
     QWidget *buildFilteredTab(QTableView *view, QSortFilterProxyModel *proxy, QLineEdit *filter, const QString &hint);
     void setupView(QTableView *view, QSortFilterProxyModel *proxy);
     void showNodeMenu(const QPoint &pos);
+    void confirmDrain(const QString &nodeId);
     void showUserMenu(const QPoint &pos);
     void updateState();
     void updateTotals();

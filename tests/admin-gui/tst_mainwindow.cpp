@@ -14,6 +14,8 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTableView>
@@ -114,6 +116,52 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!console.models.loadHistory().nodeIds().isEmpty(), 10000);
         window.tabs()->setCurrentIndex(0);
         QVERIFY(!window.grab().isNull());
+    }
+
+    // A node that is up offers drain, only after a confirmation; a draining one offers undrain only.
+    void drainAsksFirstAndUndrainOnlyWhenDraining()
+    {
+        Console console;
+        MainWindow &window = console.window;
+        window.show();
+        console.client.connectToCluster(f.url(), AdminClusterFixture::AdminToken);
+        QAbstractItemModel *nodes = window.nodesView()->model();
+        QTRY_COMPARE_WITH_TIMEOUT(nodes->rowCount(), 1, 10000);
+        const auto menuTexts = [&] {
+            QMenu *menu = window.nodeMenu(nodes->index(0, 0));
+            QStringList texts;
+            for (QAction *action : menu->actions())
+                texts.append(action->text());
+            return std::pair { menu, texts };
+        };
+
+        auto [menu, texts] = menuTexts();
+        QCOMPARE(texts.size(), 1);
+        QVERIFY2(texts.at(0).startsWith(u"Drain node"_s), qPrintable(texts.at(0)));
+        // Cancelled: the box goes, the node stays up.
+        menu->actions().at(0)->trigger();
+        auto *box = window.findChild<QMessageBox *>(u"drainConfirmation"_s);
+        QVERIFY(box && box->isVisible());
+        QTest::mouseClick(box->button(QMessageBox::Cancel), Qt::LeftButton);
+        QTRY_VERIFY(!window.findChild<QMessageBox *>(u"drainConfirmation"_s));
+        QCOMPARE(nodes->index(0, NodeModel::StateColumn).data().toString(), u"up"_s);
+        delete menu;
+
+        std::tie(menu, texts) = menuTexts();
+        menu->actions().at(0)->trigger();
+        box = window.findChild<QMessageBox *>(u"drainConfirmation"_s);
+        QVERIFY(box);
+        auto *confirm = box->findChild<QPushButton *>(u"drainConfirm"_s);
+        QVERIFY(confirm);
+        QTest::mouseClick(confirm, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(nodes->index(0, NodeModel::StateColumn).data().toString(), u"draining"_s, 10000);
+        delete menu;
+
+        std::tie(menu, texts) = menuTexts();
+        QCOMPARE(texts, QStringList { u"Undrain node %1"_s.arg(nodes->index(0, 0).data(KeyRole).toString()) });
+        menu->actions().at(0)->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(nodes->index(0, NodeModel::StateColumn).data().toString(), u"up"_s, 10000);
+        delete menu;
     }
 
     // Selection survives live updates: events change rows in place, never reset the model.
