@@ -96,6 +96,7 @@ std::optional<NodeStats> parseNodeStats(const QJsonObject &object)
     stats.id = object.value(Wire::Admin::Id).toString();
     if (stats.id.isEmpty()) return std::nullopt;
     stats.sessions = integer(object, Wire::Admin::Sessions);
+    if (object.contains(Wire::Admin::UsersKey)) stats.users = integer(object, Wire::Admin::UsersKey);
     stats.messagesIn = object.value(Wire::Admin::MessagesIn).toDouble();
     stats.messagesOut = object.value(Wire::Admin::MessagesOut).toDouble();
     return stats;

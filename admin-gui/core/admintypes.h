@@ -26,7 +26,9 @@ struct Node
     double messagesOut = 0;
 
     QString key() const { return id; }
-    double load() const { return maxConnection > 0 ? double(sessions) / double(maxConnection) : 0.0; }
+    // Capacity counts users (slots), not sessions: a user's second tab is a second session in the
+    // same slot, so only users against maxConnection say how full a node is.
+    double load() const { return maxConnection > 0 ? double(users) / double(maxConnection) : 0.0; }
     friend bool operator==(const Node &, const Node &) = default;
 };
 
@@ -73,6 +75,7 @@ struct NodeStats
 {
     QString id;
     qint64 sessions = 0;
+    std::optional<qint64> users; // slots in use; absent from an older balancer's frames
     double messagesIn = 0; // per second
     double messagesOut = 0;
 };

@@ -48,8 +48,12 @@ void ConsoleModels::applyStats(const StatsSample &stats)
     m_nodes.applyStats(stats);
     for (const NodeStats &s : stats.nodes) {
         const int row = m_nodes.rowOf(s.id);
-        const qint64 capacity = row >= 0 ? m_nodes.at(row).maxConnection : 0;
-        m_loadHistory.addSample(s.id, { stats.at, s.sessions, capacity });
+        if (row < 0) {
+            m_loadHistory.addSample(s.id, { stats.at, s.users.value_or(0), 0 });
+            continue;
+        }
+        const Node &node = m_nodes.at(row); // applyStats above took the frame's users
+        m_loadHistory.addSample(s.id, { stats.at, node.users, node.maxConnection });
     }
     recountTotals();
 }

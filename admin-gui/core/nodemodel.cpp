@@ -32,7 +32,10 @@ QVariant NodeModel::data(const QModelIndex &index, int role) const
     if (index.column() == LoadColumn) {
         switch (role) {
         case Qt::DisplayRole:
-            return u"%1 / %2"_s.arg(node.sessions).arg(node.maxConnection);
+            return (node.sessions == 1 ? tr("%1 / %2 · %3 session") : tr("%1 / %2 · %3 sessions"))
+                .arg(node.users)
+                .arg(node.maxConnection)
+                .arg(node.sessions);
         case SortRole:
         case LoadRole:
             return node.load();
@@ -81,7 +84,7 @@ QVariant NodeModel::headerData(int section, Qt::Orientation orientation, int rol
     case StateColumn:
         return tr("State");
     case LoadColumn:
-        return tr("Sessions / max");
+        return tr("Users / max");
     case UsersColumn:
         return tr("Users");
     case InColumn:
@@ -131,9 +134,12 @@ void NodeModel::applyStats(const StatsSample &stats)
         const int row = rowOf(s.id);
         if (row < 0) continue;
         Node &node = mutableAt(row);
-        if (node.sessions == s.sessions && node.messagesIn == s.messagesIn && node.messagesOut == s.messagesOut)
+        const qint64 users = s.users.value_or(node.users);
+        if (node.sessions == s.sessions && node.users == users && node.messagesIn == s.messagesIn
+            && node.messagesOut == s.messagesOut)
             continue;
         node.sessions = s.sessions;
+        node.users = users;
         node.messagesIn = s.messagesIn;
         node.messagesOut = s.messagesOut;
         rowChanged(row);

@@ -89,6 +89,7 @@ QJsonObject statsJson(const Balancer::ClusterState &state, const LiveStats &stat
         nodes.append(QJsonObject {
             { Wire::Admin::Id, n.id },
             { Wire::Admin::Sessions, n.sessions },
+            { Wire::Admin::UsersKey, n.users },
             { Wire::Admin::MessagesIn, rates.messagesIn },
             { Wire::Admin::MessagesOut, rates.messagesOut },
         });

@@ -11,13 +11,14 @@ namespace SampleJson {
 
 using namespace Qt::StringLiterals;
 
+// `users` < 0: one user per session.
 inline QJsonObject node(const QString &id, const QString &state = u"up"_s, qint64 sessions = 0, qint64 max = 100,
-    double in = 0, double out = 0)
+    double in = 0, double out = 0, qint64 users = -1)
 {
     return QJsonObject { { Wire::Admin::Id, id }, { Wire::Admin::Url, QString(u"http://127.0.0.1:80"_s + id) },
         { Wire::Admin::State, state }, { Wire::Admin::Dynamic, false }, { Wire::Admin::Sessions, sessions },
-        { Wire::Admin::UsersKey, sessions }, { Wire::Admin::MaxConnection, max }, { Wire::Admin::MessagesIn, in },
-        { Wire::Admin::MessagesOut, out } };
+        { Wire::Admin::UsersKey, users < 0 ? sessions : users }, { Wire::Admin::MaxConnection, max },
+        { Wire::Admin::MessagesIn, in }, { Wire::Admin::MessagesOut, out } };
 }
 
 inline QJsonObject user(const QString &name, const QString &nodeId = u"1"_s, qint64 sessions = 1,
@@ -49,10 +50,13 @@ inline QJsonObject stats(const QString &at, const QJsonArray &nodes)
         { Wire::Admin::Nodes, nodes } };
 }
 
-inline QJsonObject nodeStats(const QString &id, qint64 sessions, double in, double out)
+// `users` < 0: left out, as an older balancer's frames do.
+inline QJsonObject nodeStats(const QString &id, qint64 sessions, double in, double out, qint64 users = -1)
 {
-    return QJsonObject { { Wire::Admin::Id, id }, { Wire::Admin::Sessions, sessions }, { Wire::Admin::MessagesIn, in },
+    QJsonObject o { { Wire::Admin::Id, id }, { Wire::Admin::Sessions, sessions }, { Wire::Admin::MessagesIn, in },
         { Wire::Admin::MessagesOut, out } };
+    if (users >= 0) o.insert(Wire::Admin::UsersKey, users);
+    return o;
 }
 
 inline AdminGui::ClusterSnapshot parsedSnapshot(const QJsonObject &object)

@@ -20,6 +20,19 @@ class tst_NodeModel : public QObject
     }
 
 private Q_SLOTS:
+    // Capacity counts users: 8 users in 12 sessions on a node of 10 is 80 %, a full one 100 %.
+    void loadIsUsersAgainstMaxConnection()
+    {
+        NodeModel model;
+        model.setNodes(nodes({ SampleJson::node(u"1"_s, u"up"_s, 12, 10, 0, 0, 8),
+            SampleJson::node(u"2"_s, u"up"_s, 21, 20, 0, 0, 20) }));
+        QCOMPARE(model.index(0, NodeModel::LoadColumn).data(LoadRole).toDouble(), 0.8);
+        QCOMPARE(model.index(0, NodeModel::LoadColumn).data().toString(), u"8 / 10 · 12 sessions"_s);
+        QCOMPARE(model.index(0, NodeModel::LoadColumn).data(SessionsRole).toLongLong(), 12);
+        QCOMPARE(model.index(1, NodeModel::LoadColumn).data(LoadRole).toDouble(), 1.0);
+        QCOMPARE(model.index(1, NodeModel::LoadColumn).data().toString(), u"20 / 20 · 21 sessions"_s);
+    }
+
     void snapshotThenEventsInPlace()
     {
         NodeModel model;
@@ -30,7 +43,7 @@ private Q_SLOTS:
         model.setNodes(nodes({ SampleJson::node(u"1"_s, u"up"_s, 5, 10), SampleJson::node(u"2"_s, u"up"_s, 1, 10) }));
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.index(0, NodeModel::LoadColumn).data(LoadRole).toDouble(), 0.5);
-        QCOMPARE(model.index(0, NodeModel::LoadColumn).data().toString(), u"5 / 10"_s);
+        QCOMPARE(model.index(0, NodeModel::LoadColumn).data().toString(), u"5 / 10 · 5 sessions"_s);
 
         const QPersistentModelIndex second = model.index(1, NodeModel::StateColumn);
         model.updateNode(AdminGui::parseNode(SampleJson::node(u"2"_s, u"draining"_s, 1, 10)).value());
@@ -79,11 +92,18 @@ private Q_SLOTS:
         QCOMPARE(changed.size(), 1); // node 2 did not change
         QCOMPARE(model.index(0, NodeModel::InColumn).data().toString(), u"20.0"_s);
         QCOMPARE(model.index(0, NodeModel::OutColumn).data(SortRole).toDouble(), 100.5);
-        QCOMPARE(first.data(LoadRole).toDouble(), 0.4);
+        QCOMPARE(first.data(LoadRole).toDouble(), 0.0); // a frame without users leaves the users as they were
         QCOMPARE(first.data(SessionsRole).toLongLong(), 4);
         QCOMPARE(first.data(CapacityRole).toLongLong(), 10);
         apply(4, 20, 100.5);
         QCOMPARE(changed.size(), 1); // nothing moved
+        // A frame that counts users moves the load; sessions stay beside it.
+        model.applyStats(AdminGui::parseStats(
+            SampleJson::stats(u"2026-11-25T10:00:02.000Z"_s, { SampleJson::nodeStats(u"1"_s, 4, 20, 100.5, 2) }))
+                             .value());
+        QCOMPARE(changed.size(), 2);
+        QCOMPARE(first.data(LoadRole).toDouble(), 0.2);
+        QCOMPARE(first.data(SessionsRole).toLongLong(), 4);
         // Stats of a node the model does not list are ignored.
         model.applyStats(AdminGui::parseStats(
             SampleJson::stats(u"2026-11-25T10:00:04.000Z"_s, { SampleJson::nodeStats(u"9"_s, 1, 1, 1) }))

@@ -391,8 +391,11 @@ private Q_SLOTS:
         const auto sawStats = [&] {
             for (const QList<QVariant> &frame : std::as_const(frames)) {
                 const QJsonObject o = QJsonDocument::fromJson(frame.at(0).toString().toUtf8()).object();
-                if (o.value(u"type"_s) == u"stats"_s)
-                    return o.value(u"nodes"_s).toArray().size() == 1 && o.value(u"at"_s).isString();
+                const QJsonArray nodes = o.value(u"nodes"_s).toArray();
+                // users (slots) beside sessions: the console's load is users against maxConnection
+                if (o.value(u"type"_s) == u"stats"_s && nodes.size() == 1 && o.value(u"at"_s).isString()
+                    && nodes.at(0).toObject().value(u"users"_s).toInt() >= 1)
+                    return true;
             }
             return false;
         };
