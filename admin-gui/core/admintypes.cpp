@@ -164,6 +164,25 @@ MessageBody parseMessageBody(const QString &text, bool asJson)
     return { array.at(0), {} };
 }
 
+QString nextMessageId(const QString &sent)
+{
+    if (sent.isEmpty()) return sent;
+    qsizetype digits = sent.size();
+    while (digits > 0 && sent.at(digits - 1).isDigit())
+        --digits;
+    const QString number = sent.sliced(digits);
+    if (number.isEmpty()) return sent + u"-2"_s;
+    QString next = number; // add one by hand: any length, no overflow
+    qsizetype i = next.size() - 1;
+    for (; i >= 0 && next.at(i) == u'9'; --i)
+        next[i] = u'0';
+    if (i >= 0)
+        next[i] = QChar(next.at(i).unicode() + 1);
+    else
+        next.prepend(u'1');
+    return sent.first(digits) + next;
+}
+
 ComposeCheck checkCompose(
     bool broadcast, const QString &user, const QString &channel, const QString &text, bool asJson, const QString &id)
 {

@@ -147,6 +147,11 @@ std::optional<StatsSample> parseStats(const QJsonObject &object); // {"type": "s
 std::optional<ChangeKind> parseUserEventKind(const QString &event); // joined | left | changed
 std::optional<ChangeKind> parseChannelEventKind(const QString &event); // added | removed | changed
 MessageBody parseMessageBody(const QString &text, bool asJson);
+// The id Compose offers after sending `sent`: its trailing number plus one, same width ("m9" →
+// "m10", "007" → "008"), or "-2" appended to an id without one; empty stays empty (the server
+// assigns one). A message id should not repeat by accident.
+QString nextMessageId(const QString &sent);
+
 ComposeCheck checkCompose(
     bool broadcast, const QString &user, const QString &channel, const QString &text, bool asJson, const QString &id);
 SendResult parseSendReply(int httpStatus, const QByteArray &body, const QString &networkError);

@@ -55,6 +55,7 @@ ComposeWidget::ComposeWidget(AdminClient *client, SendHistoryModel *history, QAb
     m_channel->setObjectName(u"composeChannel"_s);
     m_message->setObjectName(u"composeMessage"_s);
     m_send->setObjectName(u"composeSend"_s);
+    m_id->setObjectName(u"composeId"_s);
     m_result->setObjectName(u"composeResult"_s);
     m_validation->setObjectName(u"composeValidation"_s);
     m_historyView->setObjectName(u"sendHistory"_s);
@@ -70,7 +71,7 @@ ComposeWidget::ComposeWidget(AdminClient *client, SendHistoryModel *history, QAb
     m_format->addItem(tr("JSON"));
     m_message->setPlaceholderText(tr("the message: text as typed, or one JSON value"));
     m_message->setTabChangesFocus(true);
-    m_id->setText(QString::number(m_nextId));
+    m_id->setText(u"1"_s);
     m_validation->setWordWrap(true);
     m_result->setWordWrap(true);
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -183,8 +184,7 @@ bool ComposeWidget::send()
     m_historyView->scrollToBottom();
     m_result->setText(tr("sending…"));
     m_result->setStyleSheet(QString());
-    // A fresh id per message unless the user typed their own.
-    if (m_id->text() == QString::number(m_nextId)) m_id->setText(QString::number(++m_nextId));
+    m_id->setText(nextMessageId(m_id->text()));
     Q_EMIT sent(m_lastRequest);
     return true;
 }

@@ -57,7 +57,6 @@ private:
     QLabel *m_result;
     QTableView *m_historyView;
     quint64 m_lastRequest = 0;
-    int m_nextId = 1;
 };
 
 } // namespace AdminGui

@@ -11,6 +11,25 @@ class tst_AdminTypes : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void nextMessageId_data()
+    {
+        QTest::addColumn<QString>("sent");
+        QTest::addColumn<QString>("next");
+        QTest::addRow("number") << u"1"_s << u"2"_s;
+        QTest::addRow("carry") << u"m9"_s << u"m10"_s;
+        QTest::addRow("width kept") << u"007"_s << u"008"_s;
+        QTest::addRow("all nines") << u"x-999"_s << u"x-1000"_s;
+        QTest::addRow("long") << u"99999999999999999999"_s << u"100000000000000000000"_s;
+        QTest::addRow("no number") << u"hello"_s << u"hello-2"_s;
+        QTest::addRow("empty") << QString() << QString();
+    }
+    void nextMessageId()
+    {
+        QFETCH(QString, sent);
+        QFETCH(QString, next);
+        QCOMPARE(AdminGui::nextMessageId(sent), next);
+    }
+
     void parseNode()
     {
         const auto node = AdminGui::parseNode(SampleJson::node(u"2"_s, u"draining"_s, 7, 20, 100, 250));

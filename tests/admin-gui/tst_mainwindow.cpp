@@ -105,6 +105,10 @@ private Q_SLOTS:
         QVERIFY(send && send->isEnabled());
         QTest::mouseClick(send, Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(compose->resultText(), u"delivered 1"_s, 10000);
+        // The id moves on after a send, typed or not: no second message with id m1 by accident.
+        auto *id = compose->findChild<QLineEdit *>(u"composeId"_s);
+        QVERIFY(id);
+        QCOMPARE(id->text(), u"m2"_s);
         QCOMPARE(console.models.sendHistory().rowCount(), 1);
 
         const auto received = AdminClusterFixture::awaitMessage(bayeux, clientId, AdminClusterFixture::Channel);
