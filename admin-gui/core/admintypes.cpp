@@ -60,6 +60,7 @@ std::optional<Node> parseNode(const QJsonObject &object)
     node.dynamic = object.value(Wire::Admin::Dynamic).toBool();
     node.sessions = integer(object, Wire::Admin::Sessions);
     node.users = integer(object, Wire::Admin::UsersKey);
+    node.placed = node.users;
     node.maxConnection = integer(object, Wire::Admin::MaxConnection);
     node.messagesIn = object.value(Wire::Admin::MessagesIn).toDouble();
     node.messagesOut = object.value(Wire::Admin::MessagesOut).toDouble();
@@ -96,7 +97,7 @@ std::optional<NodeStats> parseNodeStats(const QJsonObject &object)
     stats.id = object.value(Wire::Admin::Id).toString();
     if (stats.id.isEmpty()) return std::nullopt;
     stats.sessions = integer(object, Wire::Admin::Sessions);
-    if (object.contains(Wire::Admin::UsersKey)) stats.users = integer(object, Wire::Admin::UsersKey);
+    if (object.contains(Wire::Admin::UsersKey)) stats.placed = integer(object, Wire::Admin::UsersKey);
     stats.messagesIn = object.value(Wire::Admin::MessagesIn).toDouble();
     stats.messagesOut = object.value(Wire::Admin::MessagesOut).toDouble();
     return stats;

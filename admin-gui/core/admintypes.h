@@ -20,15 +20,16 @@ struct Node
     QString state; // Wire::NodeState: "up" | "down" | "draining"
     bool dynamic = false;
     qint64 sessions = 0;
-    qint64 users = 0;
+    qint64 users = 0; // users with a session here, as the Users table counts them
+    qint64 placed = 0; // users placed here, as the balancer counts them (its "users"): what maxConnection bounds
     qint64 maxConnection = 0;
     double messagesIn = 0; // per second over the last second (SPEC §2: rates)
     double messagesOut = 0;
 
     QString key() const { return id; }
-    // Capacity counts users (slots), not sessions: a user's second tab is a second session in the
-    // same slot, so only users against maxConnection say how full a node is.
-    double load() const { return maxConnection > 0 ? double(users) / double(maxConnection) : 0.0; }
+    // Capacity counts slots, not sessions: a user's second tab is a second session in the same
+    // slot, so only slots against maxConnection say how full a node is.
+    double load() const { return maxConnection > 0 ? double(placed) / double(maxConnection) : 0.0; }
     friend bool operator==(const Node &, const Node &) = default;
 };
 
@@ -75,7 +76,7 @@ struct NodeStats
 {
     QString id;
     qint64 sessions = 0;
-    std::optional<qint64> users; // slots in use; absent from an older balancer's frames
+    std::optional<qint64> placed; // the frame's "users"; absent from an older balancer's frames
     double messagesIn = 0; // per second
     double messagesOut = 0;
 };

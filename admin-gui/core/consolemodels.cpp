@@ -49,11 +49,11 @@ void ConsoleModels::applyStats(const StatsSample &stats)
     for (const NodeStats &s : stats.nodes) {
         const int row = m_nodes.rowOf(s.id);
         if (row < 0) {
-            m_loadHistory.addSample(s.id, { stats.at, s.users.value_or(0), 0 });
+            m_loadHistory.addSample(s.id, { stats.at, s.placed.value_or(0), 0 });
             continue;
         }
-        const Node &node = m_nodes.at(row); // applyStats above took the frame's users
-        m_loadHistory.addSample(s.id, { stats.at, node.users, node.maxConnection });
+        const Node &node = m_nodes.at(row); // applyStats above took the frame's slots
+        m_loadHistory.addSample(s.id, { stats.at, node.placed, node.maxConnection });
     }
     recountTotals();
 }

@@ -16,9 +16,9 @@ public:
     struct Sample
     {
         QDateTime at;
-        qint64 users = 0; // slots in use
+        qint64 placed = 0; // users placed on the node
         qint64 maxConnection = 0;
-        double load() const { return maxConnection > 0 ? double(users) / double(maxConnection) : 0.0; }
+        double load() const { return maxConnection > 0 ? double(placed) / double(maxConnection) : 0.0; }
     };
 
     explicit LoadHistory(qsizetype capacity = 300, QObject *parent = nullptr);

@@ -8,7 +8,7 @@ namespace AdminGui {
 enum ModelRole {
     KeyRole = Qt::UserRole, // the row's key (node id, user name, channel name)
     SortRole, // a value that sorts right (numbers as numbers, times as times)
-    LoadRole, // NodeModel load column: users (slots) / maxConnection as a double in [0, 1]
+    LoadRole, // NodeModel load column: slots / maxConnection as a double in [0, 1]
     SessionsRole, // NodeModel load column: sessions
     CapacityRole, // NodeModel load column: maxConnection
 };

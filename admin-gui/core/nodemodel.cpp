@@ -33,7 +33,7 @@ QVariant NodeModel::data(const QModelIndex &index, int role) const
         switch (role) {
         case Qt::DisplayRole:
             return (node.sessions == 1 ? tr("%1 / %2 · %3 session") : tr("%1 / %2 · %3 sessions"))
-                .arg(node.users)
+                .arg(node.placed)
                 .arg(node.maxConnection)
                 .arg(node.sessions);
         case SortRole:
@@ -84,7 +84,7 @@ QVariant NodeModel::headerData(int section, Qt::Orientation orientation, int rol
     case StateColumn:
         return tr("State");
     case LoadColumn:
-        return tr("Users / max");
+        return tr("Slots / max");
     case UsersColumn:
         return tr("Users");
     case InColumn:
@@ -134,12 +134,12 @@ void NodeModel::applyStats(const StatsSample &stats)
         const int row = rowOf(s.id);
         if (row < 0) continue;
         Node &node = mutableAt(row);
-        const qint64 users = s.users.value_or(node.users);
-        if (node.sessions == s.sessions && node.users == users && node.messagesIn == s.messagesIn
+        const qint64 placed = s.placed.value_or(node.placed);
+        if (node.sessions == s.sessions && node.placed == placed && node.messagesIn == s.messagesIn
             && node.messagesOut == s.messagesOut)
             continue;
         node.sessions = s.sessions;
-        node.users = users;
+        node.placed = placed;
         node.messagesIn = s.messagesIn;
         node.messagesOut = s.messagesOut;
         rowChanged(row);

@@ -6,7 +6,7 @@ namespace AdminGui {
 
 class LoadHistory;
 
-// A line chart of each node's load (users / maxConnection) over the history's window.
+// A line chart of each node's load (slots / maxConnection) over the history's window.
 class LoadChart final : public QWidget
 {
     Q_OBJECT

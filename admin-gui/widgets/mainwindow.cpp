@@ -164,7 +164,7 @@ QWidget *MainWindow::buildNodesTab()
     auto *chartBox = new QWidget(splitter);
     auto *chartLayout = new QVBoxLayout(chartBox);
     chartLayout->setContentsMargins(0, 4, 0, 0);
-    chartLayout->addWidget(new QLabel(tr("Load of each node (users / maxConnection), last 5 minutes"), chartBox));
+    chartLayout->addWidget(new QLabel(tr("Load of each node (slots / maxConnection), last 5 minutes"), chartBox));
     chartLayout->addWidget(m_chart, 1);
     splitter->addWidget(chartBox);
     splitter->setStretchFactor(0, 2);

@@ -86,10 +86,10 @@ private Q_SLOTS:
         QVERIFY(stats);
         QCOMPARE(stats->nodes.size(), 1);
         QCOMPARE(stats->nodes.at(0).messagesOut, 20.0);
-        QVERIFY(!stats->nodes.at(0).users); // an older balancer's frame: no users
+        QVERIFY(!stats->nodes.at(0).placed); // an older balancer's frame: no users
         const auto withUsers = AdminGui::parseStats(
             SampleJson::stats(u"2026-11-25T10:00:02.000Z"_s, { SampleJson::nodeStats(u"1"_s, 4, 10, 20, 3) }));
-        QCOMPARE(withUsers->nodes.at(0).users, std::optional<qint64>(3));
+        QCOMPARE(withUsers->nodes.at(0).placed, std::optional<qint64>(3));
         QVERIFY(!AdminGui::parseStats(SampleJson::stats(u"yesterday"_s, {})));
     }
 

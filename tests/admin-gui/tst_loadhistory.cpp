@@ -31,8 +31,8 @@ private Q_SLOTS:
             history.addSample(u"1"_s, { t0.addSecs(i), i, 100 });
         const auto samples = history.samples(u"1"_s);
         QCOMPARE(samples.size(), std::min(added, 5));
-        QCOMPARE(samples.first().users, expectedFirst);
-        QCOMPARE(samples.last().users, added - 1);
+        QCOMPARE(samples.first().placed, expectedFirst);
+        QCOMPARE(samples.last().placed, added - 1);
         for (qsizetype i = 1; i < samples.size(); ++i)
             QVERIFY(samples.at(i - 1).at < samples.at(i).at);
         QCOMPARE(history.latest(), t0.addSecs(added - 1));

@@ -20,7 +20,7 @@ class tst_NodeModel : public QObject
     }
 
 private Q_SLOTS:
-    // Capacity counts users: 8 users in 12 sessions on a node of 10 is 80 %, a full one 100 %.
+    // Capacity counts slots: 8 users placed, in 12 sessions, on a node of 10 is 80 %, a full one 100 %.
     void loadIsUsersAgainstMaxConnection()
     {
         NodeModel model;
@@ -31,6 +31,10 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, NodeModel::LoadColumn).data(SessionsRole).toLongLong(), 12);
         QCOMPARE(model.index(1, NodeModel::LoadColumn).data(LoadRole).toDouble(), 1.0);
         QCOMPARE(model.index(1, NodeModel::LoadColumn).data().toString(), u"20 / 20 · 21 sessions"_s);
+        // The Users column's own count (users with a session here) does not move the load.
+        model.setUserCounts({ { u"1"_s, 3 } });
+        QCOMPARE(model.index(0, NodeModel::UsersColumn).data().toLongLong(), 3);
+        QCOMPARE(model.index(0, NodeModel::LoadColumn).data(LoadRole).toDouble(), 0.8);
     }
 
     void snapshotThenEventsInPlace()
