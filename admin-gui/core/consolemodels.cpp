@@ -26,11 +26,23 @@ ConsoleModels::ConsoleModels(AdminClient *client, QObject *parent)
         [this](quint64 requestId, const SendResult &result) { m_sendHistory.setResult(requestId, result); });
     connect(client, &AdminClient::stateChanged, this, [this](AdminClient::State state, const QString &message) {
         if (state != AdminClient::State::Connecting) m_eventLog.addEntry(EventLogModel::Kind::Connection, message);
+        // Lost: keep showing what we had, marked as such; a snapshot (on reconnect) clears it.
+        if (state != AdminClient::State::Connected && m_lastHeard.isValid() && !staleSince().isValid())
+            setStaleSince(m_lastHeard);
     });
+}
+
+void ConsoleModels::setStaleSince(const QDateTime &since)
+{
+    m_nodes.setStaleSince(since);
+    m_loadHistory.setStaleSince(since);
+    Q_EMIT staleChanged();
 }
 
 void ConsoleModels::applySnapshot(const ClusterSnapshot &snapshot)
 {
+    m_lastHeard = QDateTime::currentDateTimeUtc();
+    if (staleSince().isValid()) setStaleSince({});
     m_users.setUsers(snapshot.users);
     recountUsersPerNode();
     m_nodes.setNodes(snapshot.nodes);
@@ -45,6 +57,7 @@ void ConsoleModels::applySnapshot(const ClusterSnapshot &snapshot)
 
 void ConsoleModels::applyStats(const StatsSample &stats)
 {
+    m_lastHeard = QDateTime::currentDateTimeUtc();
     m_nodes.applyStats(stats);
     for (const NodeStats &s : stats.nodes) {
         const int row = m_nodes.rowOf(s.id);

@@ -27,15 +27,20 @@ public:
     SendHistoryModel &sendHistory() { return m_sendHistory; }
     LoadHistory &loadHistory() { return m_loadHistory; }
     const ClusterTotals &totals() const { return m_totals; }
+    // Valid while what the models hold is the cluster as last heard of (the stream is lost), until
+    // the next snapshot replaces it.
+    QDateTime staleSince() const { return m_nodes.staleSince(); }
 
 Q_SIGNALS:
     void totalsChanged();
+    void staleChanged();
 
 private:
     void applySnapshot(const ClusterSnapshot &snapshot);
     void applyStats(const StatsSample &stats);
     void recountTotals();
     void recountUsersPerNode();
+    void setStaleSince(const QDateTime &since);
 
     NodeModel m_nodes;
     UserModel m_users;
@@ -44,6 +49,7 @@ private:
     SendHistoryModel m_sendHistory;
     LoadHistory m_loadHistory;
     ClusterTotals m_totals;
+    QDateTime m_lastHeard; // the last frame from the events stream; invalid before the first snapshot
 };
 
 } // namespace AdminGui

@@ -45,4 +45,11 @@ void LoadHistory::clear()
     Q_EMIT changed();
 }
 
+void LoadHistory::setStaleSince(const QDateTime &since)
+{
+    if (since == m_staleSince) return;
+    m_staleSince = since;
+    Q_EMIT changed();
+}
+
 } // namespace AdminGui

@@ -30,6 +30,9 @@ public:
 
     void addSample(const QString &nodeId, const Sample &sample);
     void clear();
+    // Valid while no samples can come (the events stream is lost): the chart says since when.
+    void setStaleSince(const QDateTime &since);
+    QDateTime staleSince() const { return m_staleSince; }
 
 Q_SIGNALS:
     void changed();
@@ -43,6 +46,7 @@ private:
     qsizetype m_capacity;
     QHash<QString, Ring> m_rings;
     QDateTime m_latest;
+    QDateTime m_staleSince;
 };
 
 } // namespace AdminGui

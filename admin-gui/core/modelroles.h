@@ -11,6 +11,7 @@ enum ModelRole {
     LoadRole, // NodeModel load column: slots / maxConnection as a double in [0, 1]
     SessionsRole, // NodeModel load column: sessions
     CapacityRole, // NodeModel load column: maxConnection
+    StaleRole, // NodeModel: true while the rows are the cluster as last seen, the stream being lost
 };
 
 } // namespace AdminGui

@@ -29,6 +29,7 @@ QVariant NodeModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
     const Node &node = at(index.row());
     if (role == KeyRole) return node.id;
+    if (role == StaleRole) return m_staleSince.isValid();
     if (index.column() == LoadColumn) {
         switch (role) {
         case Qt::DisplayRole:
@@ -47,6 +48,7 @@ QVariant NodeModel::data(const QModelIndex &index, int role) const
             return {};
         }
     }
+    if (role == Qt::ForegroundRole && m_staleSince.isValid()) return QBrush(QColor(0x80, 0x80, 0x80));
     if (role == Qt::ForegroundRole && index.column() == StateColumn) {
         if (node.state == Wire::NodeState::Down) return QBrush(QColor(0xc0, 0x20, 0x20));
         if (node.state == Wire::NodeState::Draining) return QBrush(QColor(0xc0, 0x70, 0x00));
@@ -61,6 +63,9 @@ QVariant NodeModel::data(const QModelIndex &index, int role) const
     case UrlColumn:
         return node.url;
     case StateColumn:
+        if (m_staleSince.isValid())
+            return tr("%1, stale: last seen %2")
+                .arg(stateText(node), m_staleSince.toLocalTime().toString(u"HH:mm:ss"_s));
         return stateText(node);
     case UsersColumn:
         return node.users;
@@ -144,6 +149,13 @@ void NodeModel::applyStats(const StatsSample &stats)
         node.messagesOut = s.messagesOut;
         rowChanged(row);
     }
+}
+
+void NodeModel::setStaleSince(const QDateTime &since)
+{
+    if (since == m_staleSince) return;
+    m_staleSince = since;
+    if (rowCount() > 0) Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
 }
 
 } // namespace AdminGui

@@ -27,12 +27,18 @@ public:
     // Sessions and message rates from a stats frame; one dataChanged per row that changed.
     void applyStats(const StatsSample &stats);
 
+    // While valid, the rows are the cluster as last seen at `since` (the events stream is lost):
+    // they read "stale" and in grey instead of a live "up" in green.
+    void setStaleSince(const QDateTime &since);
+    QDateTime staleSince() const { return m_staleSince; }
+
     static QString stateText(const Node &node);
 
 private:
     Node withUserCount(Node node) const;
 
     std::optional<QHash<QString, qint64>> m_userCounts;
+    QDateTime m_staleSince;
 };
 
 } // namespace AdminGui

@@ -35,7 +35,8 @@ void LoadBarDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     bar.setWidth(int(bar.width() * load));
     if (bar.width() > 0) {
         painter->setPen(Qt::NoPen);
-        painter->setBrush(colorFor(load));
+        // A stale bar is not a reading: grey, whatever its level.
+        painter->setBrush(index.data(StaleRole).toBool() ? QColor(0xb0, 0xb0, 0xb0) : colorFor(load));
         painter->drawRoundedRect(bar, 2, 2);
     }
     painter->setPen(option.palette.color(QPalette::Text));

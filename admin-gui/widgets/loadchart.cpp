@@ -88,6 +88,14 @@ void LoadChart::paintEvent(QPaintEvent *)
         p.drawText(QPoint(legendX + 16, 2 + fm.ascent()), label);
         legendX += 16 + fm.horizontalAdvance(label) + 18;
     }
+    if (m_history->staleSince().isValid()) {
+        // No samples come while the stream is lost: say so over the lines instead of letting the
+        // last ones pass for now.
+        p.fillRect(plot, QColor(255, 255, 255, 150));
+        p.setPen(textColor);
+        p.drawText(plot, Qt::AlignCenter,
+            tr("stale: no samples since %1").arg(m_history->staleSince().toLocalTime().toString(u"HH:mm:ss"_s)));
+    }
     if (ids.isEmpty()) {
         p.setPen(textColor);
         p.drawText(plot, Qt::AlignCenter, tr("no load samples yet"));

@@ -126,6 +126,7 @@ MainWindow::MainWindow(AdminClient *client, ConsoleModels *models, ConnectionSet
 
     connect(m_client, &AdminClient::stateChanged, this, &MainWindow::updateState);
     connect(m_models, &ConsoleModels::totalsChanged, this, &MainWindow::updateTotals);
+    connect(m_models, &ConsoleModels::staleChanged, this, &MainWindow::updateState);
     connect(m_client, &AdminClient::nodeActionFinished, this,
         [this](const QString &, bool, const QString &message) { statusBar()->showMessage(message, 8000); });
     connect(m_client, &AdminClient::userReleased, this,
@@ -214,6 +215,9 @@ void MainWindow::updateState()
         m_countdown->stop();
     }
     m_status->setText(text);
+    const QDateTime stale = m_models->staleSince();
+    if (stale.isValid())
+        text += tr(" — showing the cluster as last seen at %1").arg(stale.toLocalTime().toString(u"HH:mm:ss"_s));
     const bool trouble = state == AdminClient::State::Refused || state == AdminClient::State::Reconnecting;
     m_banner->setText(text);
     m_banner->setVisible(trouble);

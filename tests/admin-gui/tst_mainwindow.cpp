@@ -13,6 +13,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QBrush>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
@@ -166,6 +167,39 @@ private Q_SLOTS:
         menu->actions().at(0)->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(nodes->index(0, NodeModel::StateColumn).data().toString(), u"up"_s, 10000);
         delete menu;
+    }
+
+    // The balancer goes away: what the console shows is marked as last seen, not left "up" in
+    // green, until it is back and a new snapshot replaces it.
+    void staleWhileTheBalancerIsGone()
+    {
+        Console console;
+        MainWindow &window = console.window;
+        console.client.setBackoff(100, 300);
+        window.show();
+        console.client.connectToCluster(f.url(), AdminClusterFixture::AdminToken);
+        QAbstractItemModel *nodes = window.nodesView()->model();
+        QTRY_COMPARE_WITH_TIMEOUT(nodes->rowCount(), 1, 10000);
+        const QModelIndex state = nodes->index(0, NodeModel::StateColumn);
+        QCOMPARE(state.data().toString(), u"up"_s);
+        QVERIFY(!state.data(StaleRole).toBool());
+        QVERIFY(!console.models.loadHistory().staleSince().isValid());
+
+        const quint16 port = f.node.port;
+        f.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(state.data(StaleRole).toBool(), 10000);
+        QVERIFY2(state.data().toString().startsWith(u"up, stale: last seen "_s), qPrintable(state.data().toString()));
+        QCOMPARE(state.data(Qt::ForegroundRole).value<QBrush>().color(), QColor(0x80, 0x80, 0x80));
+        QVERIFY(nodes->index(0, NodeModel::LoadColumn).data(StaleRole).toBool());
+        QVERIFY(console.models.loadHistory().staleSince().isValid());
+        QTRY_VERIFY_WITH_TIMEOUT(window.bannerText().contains(u"as last seen at"_s), 10000);
+        QVERIFY(!window.grab().isNull()); // the chart paints its stale notice
+
+        QVERIFY(f.start(port));
+        QTRY_COMPARE_WITH_TIMEOUT(state.data().toString(), u"up"_s, 15000);
+        QVERIFY(!state.data(StaleRole).toBool());
+        QVERIFY(!console.models.loadHistory().staleSince().isValid());
+        QTRY_VERIFY(window.bannerText().isEmpty());
     }
 
     // Selection survives live updates: events change rows in place, never reset the model.
