@@ -14,6 +14,8 @@
 
 Q_DECLARE_LOGGING_CATEGORY(lcCluster)
 
+using namespace Qt::StringLiterals;
+
 namespace Cluster {
 
 namespace {
@@ -98,6 +100,30 @@ bool SignedRequestGuard::accept(const Http::Request &request, QLatin1StringView 
                                        << (verdict == Verdict::Replayed ? "replayed" : "bad signature (401)");
     }
     return false;
+}
+
+QString describeFailedAnswer(int status, const QString &networkError)
+{
+    const auto refused
+        = [status](const char *why) { return u"refused: %1 (%2)"_s.arg(QLatin1StringView(why)).arg(status); };
+    switch (status) {
+    case 0:
+        return u"no answer: "_s + (networkError.isEmpty() ? u"connection lost"_s : networkError);
+    case 200:
+        return u"an answer that could not be read (200)"_s;
+    case 400:
+        return refused("malformed request");
+    case 401:
+        return refused("bad signature, or a replay; are the secrets the same?");
+    case 404:
+        return refused("unknown node or path");
+    case 413:
+        return refused("too large");
+    case 503:
+        return refused("unavailable");
+    default:
+        return status >= 500 ? u"failed: server error (%1)"_s.arg(status) : refused("HTTP error");
+    }
 }
 
 } // namespace Cluster

@@ -23,6 +23,11 @@ inline constexpr qint64 MaxClockSkewMs = 30000;
 // and an HMAC of them and the body with the cluster secret (Wire::Report headers). Without a secret
 // they go unsigned and are taken from loopback callers only.
 QList<QPair<QByteArray, QByteArray>> signatureHeaders(QByteArrayView secret, QByteArrayView body);
+
+// Why a signed request between the cluster's processes got no usable answer, in an operator's
+// words: "refused: bad signature (401)" (most often secrets that differ), "no answer: Connection
+// refused". `status` 0: no HTTP answer, `networkError` says why; 200: an answer we could not read.
+QString describeFailedAnswer(int status, const QString &networkError);
 // The signature, the timestamp window and the nonce's form; not whether the nonce was seen before.
 bool isAuthenticClusterRequest(const Http::Request &request, QByteArrayView secret);
 

@@ -67,9 +67,9 @@ void DeliveryLink::post(Cometd::HttpConnection *connection)
             const std::optional<QList<qint64>> counts
                 = response.ok() && response.status == 200 ? decodeDelivered(response.body, batch.size()) : std::nullopt;
             if (!counts) {
-                qCWarning(lcCluster) << "a batch of" << batch.size() << "deliveries to" << m_target.toString()
-                                     << "failed:"
-                                     << (response.ok() ? QString::number(response.status) : response.errorString);
+                qCWarning(lcCluster).noquote()
+                    << "a batch of" << batch.size() << "deliveries to" << m_target.toString()
+                    << describeFailedAnswer(response.ok() ? response.status : 0, response.errorString);
             }
             for (qsizetype i = 0; i < batch.size(); ++i)
                 batch.at(i).done(counts ? std::optional<qint64>(counts->at(i)) : std::nullopt);

@@ -256,8 +256,8 @@ void HttpReportSender::send(const Balancer::NodeReport &report, ReportDone done)
         const std::optional<bool> want = status == 200 ? decodeReportAnswer(reply->readAll()) : std::nullopt;
         if (!want) {
             if (!std::exchange(m_failing, true))
-                qCWarning(lcCluster) << "report to" << m_target.toString()
-                                     << "failed:" << (status ? QString::number(status) : reply->errorString());
+                qCWarning(lcCluster).noquote()
+                    << "report to" << m_target.toString() << describeFailedAnswer(status, reply->errorString());
             done(false, false);
             return;
         }

@@ -15,6 +15,30 @@ class tst_ReportCodec : public QObject
     Q_OBJECT
 
 private slots:
+    // What a node logs when its report or a delivery batch gets no usable answer.
+    void failedAnswersInWords_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("networkError");
+        QTest::addColumn<QString>("text");
+        QTest::addRow("signature") << 401 << QString()
+                                   << u"refused: bad signature, or a replay; are the secrets the same? (401)"_s;
+        QTest::addRow("size") << 413 << QString() << u"refused: too large (413)"_s;
+        QTest::addRow("unknown") << 404 << QString() << u"refused: unknown node or path (404)"_s;
+        QTest::addRow("unreadable") << 200 << QString() << u"an answer that could not be read (200)"_s;
+        QTest::addRow("server") << 502 << QString() << u"failed: server error (502)"_s;
+        QTest::addRow("teapot") << 418 << QString() << u"refused: HTTP error (418)"_s;
+        QTest::addRow("no answer") << 0 << u"Connection refused"_s << u"no answer: Connection refused"_s;
+        QTest::addRow("no reason") << 0 << QString() << u"no answer: connection lost"_s;
+    }
+    void failedAnswersInWords()
+    {
+        QFETCH(int, status);
+        QFETCH(QString, networkError);
+        QFETCH(QString, text);
+        QCOMPARE(Cluster::describeFailedAnswer(status, networkError), text);
+    }
+
     void roundTrip()
     {
         Balancer::NodeReport report;
