@@ -5,6 +5,7 @@
 // restarted empty, Redis absent at start, a balancer SIGKILLed, a node SIGKILLed, a Sentinel
 // failover, and garbage in Redis.
 #include "clusterprocess.h"
+#include "processstats.h"
 #include "redisserver.h"
 
 #include <QElapsedTimer>
@@ -246,7 +247,7 @@ private Q_SLOTS:
         const QString bob = session(1, u"bob"_s);
         QVERIFY(!alice.isEmpty() && !bob.isEmpty());
         // Her node reports within its 1 s heartbeat; the other balancer sees it at once after.
-        QTRY_COMPARE_WITH_TIMEOUT(sessionsOf(1, u"alice"_s), 1, 1500);
+        QTRY_COMPARE_WITH_TIMEOUT(sessionsOf(1, u"alice"_s), 1, 1500 * timeBoundScale());
         QCOMPARE(delivered(sendPrivate(m_nodePorts[2], u"alice"_s, u"via n3"_s)), 1);
         QCOMPARE(delivered(sendPrivate(balancer(1), u"alice"_s, u"via b2"_s)), 1);
         QCOMPARE(sendPrivate(m_nodePorts[2], u"nobody"_s, u"x"_s).status, 404);
@@ -274,7 +275,7 @@ private Q_SLOTS:
     {
         const QString alice = session(0, u"alice"_s);
         QVERIFY(!alice.isEmpty());
-        QTRY_COMPARE_WITH_TIMEOUT(sessionsOf(0, u"alice"_s), 1, 1500);
+        QTRY_COMPARE_WITH_TIMEOUT(sessionsOf(0, u"alice"_s), 1, 1500 * timeBoundScale());
 
         m_redis->kill();
         QTRY_COMPARE_WITH_TIMEOUT(get(balancer(0), "/rest/cometdurl/carol/").status, 503, kWaitMs);
@@ -288,7 +289,7 @@ private Q_SLOTS:
         back.start();
         QVERIFY(m_redis->restart());
         // SPEC §6 asks for 2 s; the view polls every 250 ms on top of that.
-        QTRY_VERIFY_WITH_TIMEOUT(upNodes(1) == 3 && sessionsOf(1, u"alice"_s) == 1, 2500);
+        QTRY_VERIFY_WITH_TIMEOUT(upNodes(1) == 3 && sessionsOf(1, u"alice"_s) == 1, 2500 * timeBoundScale());
         qInfo("the cluster was whole again %lld ms after Redis restarted empty", back.elapsed());
         QCOMPARE(delivered(sendPrivate(m_nodePorts[2], u"alice"_s, u"after"_s)), 1);
         QCOMPARE(received(0, alice), QStringList { u"after"_s });
@@ -317,7 +318,8 @@ private Q_SLOTS:
         since.start();
         m_nodes[2]->kill();
         // Silent 3 s after its last report (≤ 1 s before the kill), seen by a 250 ms expiry and poll.
-        QTRY_VERIFY_WITH_TIMEOUT(stateOf(0, u"n3"_s) == u"down"_s && stateOf(1, u"n3"_s) == u"down"_s, 4500);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            stateOf(0, u"n3"_s) == u"down"_s && stateOf(1, u"n3"_s) == u"down"_s, 4500 * timeBoundScale());
         qInfo("node down on both balancers %lld ms after SIGKILL", since.elapsed());
         const QString moved = cometdUrl(1, u"dave"_s);
         QVERIFY2(moved != ClusterTest::baseUrl(m_nodePorts[2]) && moved.startsWith(u"http://"_s), qPrintable(moved));
@@ -379,7 +381,7 @@ private Q_SLOTS:
         group.killMaster();
         QTRY_VERIFY_WITH_TIMEOUT(upNodes(1) == 3 && delivered(sendPrivate(m_nodePorts[1], u"gina"_s, u"after"_s)) == 1
                 && cometdUrl(0, u"henry"_s).startsWith(u"http://"_s),
-            10000);
+            10000 * timeBoundScale());
         qInfo("the cluster worked again %lld ms after the master was killed", since.elapsed());
         const QStringList got = received(0, gina);
         QVERIFY(got.contains(u"before"_s));
