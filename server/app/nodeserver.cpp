@@ -218,11 +218,13 @@ quint16 NodeServer::start()
         if (m_redisDeliveries) m_redisDeliveries->start();
     }
     if (m_config.runsNode()) {
-        qCInfo(lcNode) << "node" << m_config.nodeId << "serving Bayeux at" << baseUrl().toString() + Wire::Path::Bayeux;
+        qCInfo(lcNode).noquote() << "node" << m_config.nodeId << "serving Bayeux at"
+                                 << baseUrl().toString() + Wire::Path::Bayeux;
         startReporting();
     }
     if (m_config.runsBalancer())
-        qCInfo(lcNode) << "balancer serving at" << m_config.listen.toUrl(m_port).toString() + Wire::Path::RestPrefix;
+        qCInfo(lcNode).noquote() << "balancer serving at"
+                                 << m_config.listen.toUrl(m_port).toString() + Wire::Path::RestPrefix;
     return m_port;
 }
 
@@ -251,8 +253,8 @@ void NodeServer::startReporting()
     } else {
         m_reportSender = std::make_unique<Cluster::HttpReportSender>(m_config.balancerUrl, m_config.secret.toUtf8());
         if (m_config.secret.isEmpty())
-            qCWarning(lcNode) << "no cluster secret configured: reports to" << m_config.balancerUrl.toString()
-                              << "go unsigned (a balancer takes those from loopback only)";
+            qCWarning(lcNode).noquote() << "no cluster secret configured: reports to" << m_config.balancerUrl.toString()
+                                        << "go unsigned (a balancer takes those from loopback only)";
         sink = [this](const Balancer::NodeReport &report, Cluster::ReportDone done) {
             m_reportSender->send(report, std::move(done));
         };
