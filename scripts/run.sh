@@ -21,6 +21,12 @@ if [ "${1:-}" = "--redis" ]; then
         exit 2
     fi
 fi
+# Started in the background by another script (`scripts/run.sh &`), bash ignores SIGINT from the
+# start and cannot trap it, so `kill -INT` would leave the cluster running: run again with SIGINT
+# back to its default, so that the trap below stops the cluster on it as on Ctrl-C.
+if [ -z "${COMETD_RUN_SIGINT:-}" ] && (((0x$(awk '/^SigIgn:/ {print $2}' /proc/$$/status) & 2) != 0)); then
+    COMETD_RUN_SIGINT=1 exec env --default-signal=INT "$BASH" "$0" "$@"
+fi
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 NODE="$BUILD_DIR/server/app/cometd-node"
 
@@ -32,27 +38,56 @@ fi
 HOST="${COMETD_HOST:-127.0.0.1}"
 BASE_PORT="${COMETD_PORT:-8080}"
 RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/cometd-cluster.XXXXXX")"
-SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+# The cluster secret signs the users' tokens: kept in the build directory across runs of this
+# checkout, so that clients still connected when the cluster restarts are served by the new one.
+SECRET_FILE="$BUILD_DIR/run-secret"
+if [ ! -s "$SECRET_FILE" ]; then
+    (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$SECRET_FILE")
+fi
+SECRET="$(cat "$SECRET_FILE")"
 
 PIDS=()
+declare -A PID_OF
 REDIS_PID=""
 stop() {
     trap - INT TERM EXIT
-    [ "${#PIDS[@]}" -gt 0 ] && kill -TERM "${PIDS[@]}" 2>/dev/null || true
-    wait "${PIDS[@]}" 2>/dev/null || true
+    # Nodes first, the balancers last, so that no node logs its balancer going away.
+    local i
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+        kill -TERM "${PIDS[$i]}" 2>/dev/null || true
+        wait "${PIDS[$i]}" 2>/dev/null || true
+    done
     # Redis last, so that no process logs it going away while the cluster shuts down.
     if [ -n "$REDIS_PID" ]; then
         kill -TERM "$REDIS_PID" 2>/dev/null || true
         wait "$REDIS_PID" 2>/dev/null || true
     fi
     rm -rf "$RUN_DIR"
+    echo "== cluster stopped"
 }
 trap stop INT TERM EXIT
 
 start() { # name, config file, arguments...
     local name="$1" config="$2"; shift 2
-    "$NODE" --config "$config" "$@" > >(sed -u "s/^/[$name] /") 2> >(sed -u "s/^/[$name] /" >&2) &
+    # Each process's lines go through the file its "listening on" line is awaited in.
+    : >"$RUN_DIR/$name.log"
+    "$NODE" --config "$config" "$@" > >(tee -a "$RUN_DIR/$name.log" | sed -u "s/^/[$name] /") \
+        2> >(sed -u "s/^/[$name] /" >&2) &
     PIDS+=("$!")
+    PID_OF[$name]="$!"
+}
+
+# Waits until the process started as `name` says it listens: the nodes report to a balancer at once,
+# so it must be up first, or each node logs "connection refused" at every start.
+await_listening() { # name
+    local _
+    for _ in $(seq 100); do
+        grep -q "^listening on " "$RUN_DIR/$1.log" && return 0
+        kill -0 "${PID_OF[$1]}" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "== $1 did not start; see its lines above" >&2
+    exit 1
 }
 
 if [ "$REDIS" -eq 0 ]; then
@@ -68,9 +103,17 @@ if [ "$REDIS" -eq 0 ]; then
 JSON
     chmod 600 "$RUN_DIR/cluster.json"
     start balancer "$RUN_DIR/cluster.json" --role balancer --listen "$HOST:$BASE_PORT"
+    await_listening balancer
     start node1 "$RUN_DIR/cluster.json" --role node --node-id 1 --listen "$HOST:$((BASE_PORT + 1))"
     start node2 "$RUN_DIR/cluster.json" --role node --node-id 2 --listen "$HOST:$((BASE_PORT + 2))"
-    echo "== cluster: balancer http://$HOST:$BASE_PORT, nodes :$((BASE_PORT + 1)) and :$((BASE_PORT + 2)); Ctrl-C stops it"
+    await_listening node1
+    await_listening node2
+    cat <<TEXT
+== cluster: balancer http://$HOST:$BASE_PORT, nodes :$((BASE_PORT + 1)) (maxConnection 10) and :$((BASE_PORT + 2)) (15); Ctrl-C stops it
+   console  $BUILD_DIR/admin-gui/cometd-admin --url http://$HOST:$BASE_PORT
+   listen   $BUILD_DIR/server/cli/cometd-cli listen exo1 --url http://$HOST:$BASE_PORT
+   send     $BUILD_DIR/server/cli/cometd-cli send exo1 hello --url http://$HOST:$BASE_PORT
+TEXT
     # One process gone means the cluster is not what was asked for: stop the others too.
     wait -n "${PIDS[@]}" || true
     exit 0
@@ -128,13 +171,19 @@ chmod 600 "$RUN_DIR"/*.json
 
 start balancer1 "$RUN_DIR/balancer.json" --role balancer --listen "$HOST:$BASE_PORT"
 start balancer2 "$RUN_DIR/balancer.json" --role balancer --listen "$HOST:$BALANCER2_PORT"
+await_listening balancer1
+await_listening balancer2
 for id in 1 2 3; do
     start "node$id" "$RUN_DIR/node$id.json" --role node --listen "$HOST:$((BASE_PORT + id))"
 done
+for id in 1 2 3; do await_listening "node$id"; done
 cat <<TEXT
 == Redis cluster: redis-server $REDIS_URL (key prefix cometd), Ctrl-C stops it
    balancers   http://$HOST:$BASE_PORT/rest/cometdurl/USER/   http://$HOST:$BALANCER2_PORT/rest/cometdurl/USER/
-   admin       http://$HOST:$BASE_PORT/admin/api/cluster   http://$HOST:$BALANCER2_PORT/admin/api/cluster   (build/admin-gui/cometd-admin --url http://$HOST:$BASE_PORT)
+   admin       http://$HOST:$BASE_PORT/admin/api/cluster   http://$HOST:$BALANCER2_PORT/admin/api/cluster
+   console     $BUILD_DIR/admin-gui/cometd-admin --url http://$HOST:$BASE_PORT
+   listen      $BUILD_DIR/server/cli/cometd-cli listen exo1 --url http://$HOST:$BASE_PORT
+   send        $BUILD_DIR/server/cli/cometd-cli send exo1 hello --url http://$HOST:$BALANCER2_PORT
    nodes       1 :$((BASE_PORT + 1)) (maxConnection 10), 2 :$((BASE_PORT + 2)) (15), 3 :$((BASE_PORT + 3)) (20, dynamic)
    publish     redis-cli -p $REDIS_PORT PUBLISH cometd:broadcast '{"channel":"/eXo/cometd/test","message":"hello"}'
 TEXT
