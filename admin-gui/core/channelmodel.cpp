@@ -20,6 +20,8 @@ QVariant ChannelModel::data(const QModelIndex &index, int role) const
     if (role == KeyRole) return channel.channel;
     if (role == Qt::TextAlignmentRole && index.column() != ChannelColumn)
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    // Up to 1,024 bytes: wider than any column, read whole in the tooltip.
+    if (role == Qt::ToolTipRole && index.column() == ChannelColumn) return channel.channel;
     if (role != Qt::DisplayRole && role != SortRole) return {};
     switch (index.column()) {
     case ChannelColumn:

@@ -22,6 +22,9 @@ QVariant UserModel::data(const QModelIndex &index, int role) const
     if (role == KeyRole) return user.user;
     if (role == Qt::TextAlignmentRole && index.column() == SessionsColumn)
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    // A name or a list of transports wider than its column is read whole in the tooltip.
+    if (role == Qt::ToolTipRole && (index.column() == UserColumn || index.column() == TransportColumn))
+        return index.column() == UserColumn ? user.user : user.transport;
     if (role != Qt::DisplayRole && role != SortRole) return {};
     switch (index.column()) {
     case UserColumn:

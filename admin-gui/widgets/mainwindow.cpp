@@ -177,7 +177,14 @@ QWidget *MainWindow::buildFilteredTab(
     QTableView *view, QSortFilterProxyModel *proxy, QLineEdit *filter, const QString &hint)
 {
     setupView(view, proxy);
-    view->horizontalHeader()->setStretchLastSection(true);
+    // The name (first column) takes the room the figures leave, so a channel or user name shows
+    // whole; the other columns fit what they hold ("long-polling, websocket"). A name wider than
+    // the window keeps its end, where channel names differ, and its tooltip has it all.
+    QHeaderView *header = view->horizontalHeader();
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(0, QHeaderView::Stretch);
+    view->setTextElideMode(Qt::ElideMiddle);
     filter->setPlaceholderText(hint);
     filter->setClearButtonEnabled(true);
     connect(filter, &QLineEdit::textChanged, proxy, &QSortFilterProxyModel::setFilterFixedString);

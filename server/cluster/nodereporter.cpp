@@ -79,13 +79,14 @@ Balancer::UserPresence NodeReporter::presenceOf(const QString &user) const
     if (it == m_users.cend()) return p;
     p.sessions = int(it->size());
     const SessionEntry *oldest = nullptr;
-    const SessionEntry *newest = nullptr;
+    QStringList transports; // every one in use: a tab on websocket and one long-polling show both
     for (const SessionEntry &s : *it) {
         if (!oldest || s.opened < oldest->opened) oldest = &s;
-        if (!newest || s.opened >= newest->opened) newest = &s;
+        if (!transports.contains(s.transport)) transports.append(s.transport);
     }
+    transports.sort();
     p.connectedSince = oldest->opened;
-    p.transport = newest->transport;
+    p.transport = transports.join(QStringLiteral(", "));
     return p;
 }
 
@@ -204,7 +205,7 @@ void NodeReporter::finished(bool accepted, bool wantFullList)
             // The balancer does not know this node's users and has no full list of it under way (it
             // restarted, or took this node for down): start one, abandoning any in progress.
             if (m_fullList)
-                qCInfo(lcCluster) << "the balancer lost full list" << m_fullList->epoch << "; starting again";
+                qCInfo(lcCluster).noquote() << "the balancer lost full list" << m_fullList->epoch << "; starting again";
             m_fullList.reset();
             m_wantFullList = true;
         }
@@ -262,7 +263,7 @@ void HttpReportSender::send(const Balancer::NodeReport &report, ReportDone done)
             return;
         }
         if (std::exchange(m_failing, false))
-            qCInfo(lcCluster) << "reports to" << m_target.toString() << "accepted again";
+            qCInfo(lcCluster).noquote() << "reports to" << m_target.toString() << "accepted again";
         done(true, *want);
     });
 }

@@ -123,6 +123,38 @@ private Q_SLOTS:
         QVERIFY(!window.grab().isNull());
     }
 
+    // Long channel and user names, and every transport of a user, show whole in their columns;
+    // the tooltip has the name too.
+    void namesAndTransportsShowWhole()
+    {
+        Console console;
+        MainWindow &window = console.window;
+        window.resize(1200, 760);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QString channelName = u"/eXo/cometd/private/notifications/organization/department/team-1234567"_s;
+        console.models.channels().setChannels({ Channel { channelName, 3, 1.5 } });
+        User user;
+        user.user = u"exo-a-rather-long-directory-user-name@example.org"_s;
+        user.node = u"2"_s;
+        user.sessions = 2;
+        user.transport = u"long-polling, websocket"_s;
+        console.models.users().setUsers({ user });
+
+        window.tabs()->setCurrentIndex(2);
+        QTableView *channels = window.channelsView();
+        QTRY_VERIFY(channels->columnWidth(ChannelModel::ChannelColumn)
+            > channels->fontMetrics().horizontalAdvance(channelName));
+        QCOMPARE(channels->model()->index(0, ChannelModel::ChannelColumn).data(Qt::ToolTipRole).toString(), channelName);
+
+        window.tabs()->setCurrentIndex(1);
+        QTableView *users = window.usersView();
+        QTRY_VERIFY(users->columnWidth(UserModel::TransportColumn)
+            > users->fontMetrics().horizontalAdvance(user.transport));
+        QTRY_VERIFY(users->columnWidth(UserModel::UserColumn) > users->fontMetrics().horizontalAdvance(user.user));
+        QCOMPARE(users->model()->index(0, UserModel::TransportColumn).data(Qt::ToolTipRole).toString(), user.transport);
+    }
+
     // A node that is up offers drain, only after a confirmation; a draining one offers undrain only.
     void drainAsksFirstAndUndrainOnlyWhenDraining()
     {

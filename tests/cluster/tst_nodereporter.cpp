@@ -62,9 +62,9 @@ struct Fixture
         : reporter(&engine, options(heartbeatMs), recorder.sink())
     { }
 
-    void open(const QString &user, const QByteArray &clientId)
+    void open(const QString &user, const QByteArray &clientId, const char *transport = "long-polling")
     {
-        Q_EMIT engine.sessionOpened(user, clientId, QLatin1StringView("long-polling"));
+        Q_EMIT engine.sessionOpened(user, clientId, QLatin1StringView(transport));
     }
     void close(const QString &user, const QByteArray &clientId) { Q_EMIT engine.sessionClosed(user, clientId); }
 };
@@ -217,6 +217,22 @@ private slots:
         QVERIFY(f.recorder.user(1, u"b"_s)->opened); // and it had opened: its reservation is used
         QCoreApplication::processEvents(); // nothing else pending
         QCOMPARE(f.recorder.reports.size(), 2);
+    }
+
+    void everyTransportOfTheUserIsReported()
+    {
+        Fixture f;
+        f.reporter.start();
+        f.recorder.complete(true);
+        f.open(u"a"_s, "c1", "websocket");
+        f.open(u"a"_s, "c2", "long-polling");
+        f.open(u"a"_s, "c3", "websocket");
+        QTRY_COMPARE(f.recorder.reports.size(), 2);
+        QCOMPARE(f.recorder.user(1, u"a"_s)->transport, u"long-polling, websocket"_s);
+        f.recorder.complete(true);
+        f.close(u"a"_s, "c2");
+        QTRY_COMPARE(f.recorder.reports.size(), 3);
+        QCOMPARE(f.recorder.user(2, u"a"_s)->transport, u"websocket"_s);
     }
 
     void oneReportInFlight()
