@@ -35,7 +35,7 @@ AdminClient::AdminClient(QObject *parent)
     m_watchdog.setSingleShot(true);
     m_watchdog.setInterval(SilenceTimeoutMs);
     connect(&m_watchdog, &QTimer::timeout, this, [this] {
-        qCInfo(lcAdminClient) << "no event for" << SilenceTimeoutMs << "ms: reconnecting";
+        qCInfo(lcAdminClient).noquote() << "no event for" << SilenceTimeoutMs << "ms: reconnecting";
         stopConnection();
         scheduleReconnect(tr("the events connection went silent"));
     });
@@ -54,8 +54,8 @@ AdminClient::AdminClient(QObject *parent)
         scheduleReconnect(wasOpen ? tr("the balancer closed the events connection") : m_socket.errorString());
     });
     connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
-        [this](QAbstractSocket::SocketError error) {
-            qCInfo(lcAdminClient) << "events socket error" << error << m_socket.errorString();
+        [this](QAbstractSocket::SocketError) {
+            qCInfo(lcAdminClient).noquote() << "events socket:" << m_socket.errorString();
             if (!m_wanted || m_socketOpen || m_reconnect.isActive()) return;
             stopConnection();
             scheduleReconnect(m_socket.errorString());
@@ -119,12 +119,29 @@ void AdminClient::stopConnection()
     m_socketOpen = false;
 }
 
+QString AdminClient::stateWord(State state)
+{
+    switch (state) {
+    case State::Disconnected:
+        return QStringLiteral("disconnected");
+    case State::Connecting:
+        return QStringLiteral("connecting");
+    case State::Connected:
+        return QStringLiteral("connected");
+    case State::Reconnecting:
+        return QStringLiteral("reconnecting");
+    case State::Refused:
+        return QStringLiteral("refused");
+    }
+    return {};
+}
+
 void AdminClient::setState(State state, const QString &message)
 {
     if (state == m_state && message == m_stateMessage) return;
     m_state = state;
     m_stateMessage = message;
-    qCInfo(lcAdminClient) << state << message;
+    qCInfo(lcAdminClient).noquote() << stateWord(state) << message;
     Q_EMIT stateChanged(state, message);
 }
 
@@ -203,7 +220,7 @@ void AdminClient::handleFrame(const QString &frame)
     QJsonParseError error;
     const QJsonObject object = QJsonDocument::fromJson(frame.toUtf8(), &error).object();
     if (error.error != QJsonParseError::NoError) {
-        qCWarning(lcAdminClient) << "ignoring a malformed events frame:" << error.errorString();
+        qCWarning(lcAdminClient).noquote() << "ignoring a malformed events frame:" << error.errorString();
         return;
     }
     const QString type = object.value(Wire::Admin::Type).toString();
@@ -211,7 +228,7 @@ void AdminClient::handleFrame(const QString &frame)
         const auto kind = parseUserEventKind(object.value(Wire::Admin::Event).toString());
         const auto user = parseUser(object.value(Wire::Admin::User).toObject());
         if (!kind || !user) {
-            qCWarning(lcAdminClient) << "ignoring a malformed user event";
+            qCWarning(lcAdminClient).noquote() << "ignoring a malformed user event";
             return;
         }
         if (!m_pendingChannels.isEmpty()) flushPending(); // keep the order across kinds
@@ -223,7 +240,7 @@ void AdminClient::handleFrame(const QString &frame)
         const auto kind = parseChannelEventKind(object.value(Wire::Admin::Event).toString());
         const auto channel = parseChannel(object.value(Wire::Admin::Channel).toObject());
         if (!kind || !channel) {
-            qCWarning(lcAdminClient) << "ignoring a malformed channel event";
+            qCWarning(lcAdminClient).noquote() << "ignoring a malformed channel event";
             return;
         }
         if (!m_pendingUsers.isEmpty()) flushPending();
@@ -239,7 +256,7 @@ void AdminClient::handleFrame(const QString &frame)
         if (const auto snapshot = parseSnapshot(object))
             Q_EMIT snapshotReceived(*snapshot);
         else
-            qCWarning(lcAdminClient) << "ignoring a malformed snapshot";
+            qCWarning(lcAdminClient).noquote() << "ignoring a malformed snapshot";
         return;
     }
     flushPending();

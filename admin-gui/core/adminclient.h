@@ -32,6 +32,8 @@ public:
         Refused, // the balancer refused the token (401/403): no retry until asked again
     };
     Q_ENUM(State)
+    // The state in a log line: a word, not an enum's name.
+    static QString stateWord(State state);
 
     explicit AdminClient(QObject *parent = nullptr);
     ~AdminClient() override;

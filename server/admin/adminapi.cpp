@@ -105,8 +105,9 @@ void AdminApi::registerRoutes(Http::Router &router)
             if (!m_credentials.allows(rq)) {
                 if (const auto admitted = m_refusedLog.admit()) {
                     if (admitted.suppressed)
-                        qCInfo(lcAdmin) << admitted.suppressed << "refused admin calls were not logged";
-                    qCInfo(lcAdmin) << "refused an admin call without the admin token from" << rq.peer.toString();
+                        qCInfo(lcAdmin).noquote() << admitted.suppressed << "refused admin calls were not logged";
+                    qCInfo(lcAdmin).noquote()
+                        << "refused an admin call without the admin token from" << rq.peer.toString();
                 }
                 rs.respond(Rest::unauthorized());
                 return;
@@ -143,7 +144,7 @@ void AdminApi::registerRoutes(Http::Router &router)
                         answer->respond(Http::Response::error(404, u"unknown node %1"_s.arg(id)));
                         return;
                     }
-                    qCInfo(lcAdmin) << (drain ? "draining node" : "undraining node") << node->id;
+                    qCInfo(lcAdmin).noquote() << (drain ? "draining node" : "undraining node") << node->id;
                     const NodeRates rates = self ? self->m_stats.nodeRates(node->id) : NodeRates {};
                     answer->respond(jsonResponse(nodeJson(*node, rates)));
                 };

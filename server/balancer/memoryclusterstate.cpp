@@ -61,7 +61,7 @@ ReportResult MemoryClusterState::report(const NodeReport &report, qint64 now)
 {
     const NodeRegistry::ReportOutcome outcome = m_nodes.applyReport(report, now);
     if (!outcome.error.isEmpty()) {
-        qCWarning(lcBalancer) << "rejected a report from node" << report.nodeId << ":" << outcome.error;
+        qCWarning(lcBalancer).noquote() << "rejected a report from node" << report.nodeId << ":" << outcome.error;
         return { ReportResult::Status::Rejected, false, outcome.error };
     }
     const QString nodeId = outcome.node->id;
@@ -75,7 +75,7 @@ ReportResult MemoryClusterState::report(const NodeReport &report, qint64 now)
     // mentioned, so that a user who arrived after its page was cut is not dropped at the end.
     for (const UserPresence &presence : report.users) {
         if (!TokenSigner::isValidUser(presence.user)) {
-            qCWarning(lcBalancer) << "node" << nodeId << "reported an invalid user name; ignored";
+            qCWarning(lcBalancer).noquote() << "node" << nodeId << "reported an invalid user name; ignored";
             continue;
         }
         m_users.applyPresence(nodeId, presence);
@@ -113,8 +113,8 @@ bool MemoryClusterState::followPage(const QString &nodeId, const FullListPage &p
         return true;
     }
     // A page lost on the way, or this balancer restarted mid-list: what was gathered proves nothing.
-    qCInfo(lcBalancer) << "node" << nodeId << "sent page" << page.page << "of full list" << page.epoch
-                       << "out of sequence; asking for a new one";
+    qCInfo(lcBalancer).noquote() << "node" << nodeId << "sent page" << page.page << "of full list" << page.epoch
+                                 << "out of sequence; asking for a new one";
     if (it != m_fullLists.end()) m_fullLists.erase(it);
     return false;
 }

@@ -16,7 +16,7 @@ NodeRegistry::NodeRegistry(const QList<NodeConfig::NodeEntry> &configured, const
 {
     for (const NodeConfig::NodeEntry &entry : configured) {
         if (m_index.contains(entry.id)) {
-            qCWarning(lcBalancer) << "node" << entry.id << "is configured twice; the first entry counts";
+            qCWarning(lcBalancer).noquote() << "node" << entry.id << "is configured twice; the first entry counts";
             continue;
         }
         Node node;
@@ -73,16 +73,16 @@ NodeRegistry::ReportOutcome NodeRegistry::applyReport(const NodeReport &report, 
         m_nodes.push_back(std::move(joined));
         node = &m_nodes.back();
         outcome.joined = true;
-        qCInfo(lcBalancer) << "node" << node->id << "joined at" << url->toString();
+        qCInfo(lcBalancer).noquote() << "node" << node->id << "joined at" << url->toString();
     }
 
     const QString urlText = url->toString();
     outcome.cameUp = !node->alive;
     outcome.changed
         = outcome.joined || outcome.cameUp || node->url != urlText || node->maxConnection != report.maxConnection;
-    if (outcome.cameUp && !outcome.joined) qCInfo(lcBalancer) << "node" << node->id << "is up";
+    if (outcome.cameUp && !outcome.joined) qCInfo(lcBalancer).noquote() << "node" << node->id << "is up";
     if (!outcome.joined && node->url != urlText)
-        qCInfo(lcBalancer) << "node" << node->id << "now reports url" << urlText;
+        qCInfo(lcBalancer).noquote() << "node" << node->id << "now reports url" << urlText;
 
     node->alive = true;
     node->url = urlText;
@@ -110,7 +110,7 @@ QStringList NodeRegistry::expire(qint64 now, qint64 timeout)
         node.knowsUsers = false;
         node.sessions = 0;
         down.append(node.id);
-        qCInfo(lcBalancer) << "node" << node.id << "is down: no report for" << timeout << "ms";
+        qCInfo(lcBalancer).noquote() << "node" << node.id << "is down: no report for" << timeout << "ms";
     }
     return down;
 }
@@ -132,7 +132,7 @@ std::optional<bool> NodeRegistry::setDraining(const QString &id, bool draining)
     if (!node) return std::nullopt;
     if (node->draining == draining) return false;
     node->draining = draining;
-    qCInfo(lcBalancer) << "node" << node->id << (draining ? "is draining" : "takes new users again");
+    qCInfo(lcBalancer).noquote() << "node" << node->id << (draining ? "is draining" : "takes new users again");
     return true;
 }
 

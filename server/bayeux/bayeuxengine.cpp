@@ -239,8 +239,10 @@ void BayeuxEngine::Private::onHandshake(const InboundMessage &message, Batch &ba
         && !credentials.token->isEmpty() && tokenCheck && tokenCheck(*credentials.user, *credentials.token);
     if (!authenticated) {
         if (const auto admitted = refusedHandshakeLog.admit()) {
-            if (admitted.suppressed) qCInfo(lcBayeux) << admitted.suppressed << "refused handshakes were not logged";
-            qCInfo(lcBayeux) << "handshake refused: invalid token for user" << credentials.user.value_or(QString());
+            if (admitted.suppressed)
+                qCInfo(lcBayeux).noquote() << admitted.suppressed << "refused handshakes were not logged";
+            qCInfo(lcBayeux).noquote() << "handshake refused: invalid token for user"
+                                       << credentials.user.value_or(QString());
         }
         QJsonObject reply = ReplyBuilder::failure(message, Wire::Error::InvalidToken);
         reply.insert(Wire::Field::Advice, ReplyBuilder::noReconnectAdvice());
@@ -260,8 +262,9 @@ void BayeuxEngine::Private::onHandshake(const InboundMessage &message, Batch &ba
     // with node full's "retry in 1 s".
     if (sessions.sessionsOf(user).size() >= options.maxSessionsPerUser) {
         if (const auto admitted = refusedHandshakeLog.admit()) {
-            if (admitted.suppressed) qCInfo(lcBayeux) << admitted.suppressed << "refused handshakes were not logged";
-            qCInfo(lcBayeux) << "handshake refused: too many sessions for user" << user;
+            if (admitted.suppressed)
+                qCInfo(lcBayeux).noquote() << admitted.suppressed << "refused handshakes were not logged";
+            qCInfo(lcBayeux).noquote() << "handshake refused: too many sessions for user" << user;
         }
         QJsonObject reply = ReplyBuilder::failure(message, Wire::Error::TooManySessions);
         // reconnect "none", not "handshake" with an interval: the CometD clients follow "handshake"
@@ -277,7 +280,7 @@ void BayeuxEngine::Private::onHandshake(const InboundMessage &message, Batch &ba
 
     const bool newUser = !sessions.hasUser(user);
     if (sessions.sessionCount() >= options.maxSessions || (newUser && sessions.userCount() >= options.maxUsers)) {
-        qCInfo(lcBayeux) << "handshake refused: node full for user" << user;
+        qCInfo(lcBayeux).noquote() << "handshake refused: node full for user" << user;
         QJsonObject reply = ReplyBuilder::failure(message, Wire::Error::NodeFull);
         reply.insert(Wire::Field::Advice, ReplyBuilder::nodeFullAdvice());
         batch.replies.append(toCompactJson(reply));

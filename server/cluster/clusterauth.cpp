@@ -95,7 +95,8 @@ bool SignedRequestGuard::accept(const Http::Request &request, QLatin1StringView 
     const Verdict verdict = check(request);
     if (verdict == Verdict::Accepted) return true;
     if (const LogThrottle::Admission admitted = m_refusalLog.admit()) {
-        if (admitted.suppressed > 0) qCWarning(lcCluster) << admitted.suppressed << "more refusals were not logged";
+        if (admitted.suppressed > 0)
+            qCWarning(lcCluster).noquote() << admitted.suppressed << "more refusals were not logged";
         qCWarning(lcCluster).noquote() << "refused" << what << "from" << request.peer.toString() << ":"
                                        << (verdict == Verdict::Replayed ? "replayed" : "bad signature (401)");
     }

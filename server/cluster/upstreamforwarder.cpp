@@ -40,8 +40,8 @@ void UpstreamForwarder::forward(const Http::Request &request, Http::Responder &&
         [held, fallback = std::move(fallback), target = m_balancer, isPrivate](const Cometd::HttpResponse &answer) {
             Http::Responder &responder = *held;
             if (!answer.ok()) {
-                qCWarning(lcCluster) << "forwarding a delivery to the balancer" << target.toString()
-                                     << "failed:" << answer.errorString << "- delivering on this node only";
+                qCWarning(lcCluster).noquote() << "forwarding a delivery to the balancer" << target.toString()
+                                               << "failed:" << answer.errorString << "- delivering on this node only";
                 fallback(std::move(responder));
                 return;
             }

@@ -71,7 +71,7 @@ protected:
         }
         if (m_frontend->connectionCount() >= m_frontend->limits().maxConnections) {
             if (m_frontend->admitRefusalLog())
-                qCWarning(lcHttp) << "connection cap reached; refusing" << socket->peerAddress();
+                qCWarning(lcHttp).noquote() << "connection cap reached; refusing" << socket->peerAddress().toString();
             Response busy = Response::text(QByteArrayLiteral("too many connections\n"), 503);
             busy.headers.append({ QByteArrayLiteral("Retry-After"), QByteArrayLiteral("5") });
             busy.closeConnection = true;
@@ -165,7 +165,8 @@ void ConnectionState::onReadyRead()
     if (m_outstanding > 0) {
         // A second request behind a held one would be answered out of order by QtHttpServer 6.4.
         if (m_frontend->admitRefusalLog())
-            qCInfo(lcHttp) << "request pipelined behind a held request; closing" << m_socket->peerAddress();
+            qCInfo(lcHttp).noquote() << "request pipelined behind a held request; closing"
+                                     << m_socket->peerAddress().toString();
         stopParser();
         m_socket->abort();
         return;
@@ -174,7 +175,8 @@ void ConnectionState::onReadyRead()
         // A new request while earlier answers are still not taken: a slow consumer, as CometD
         // calls it. Its answers would pile up here without bound.
         if (m_frontend->admitRefusalLog())
-            qCInfo(lcHttp) << "client sends requests without reading the answers; closing" << m_socket->peerAddress();
+            qCInfo(lcHttp).noquote() << "client sends requests without reading the answers; closing"
+                                     << m_socket->peerAddress().toString();
         stopParser();
         m_socket->abort();
         return;
@@ -309,7 +311,7 @@ void ConnectionState::takeWebSocket(const RequestHead &head, qsizetype headEnd)
 void ConnectionState::reject(int status, const QString &message)
 {
     if (m_frontend->admitRefusalLog())
-        qCInfo(lcHttp) << "bad request from" << m_socket->peerAddress() << ":" << message;
+        qCInfo(lcHttp).noquote() << "bad request from" << m_socket->peerAddress().toString() << ":" << message;
     stopParser();
     Response r = Response::error(status, message);
     r.closeConnection = true;
@@ -319,8 +321,9 @@ void ConnectionState::reject(int status, const QString &message)
 void ConnectionState::rejectTooLarge()
 {
     if (m_frontend->admitRefusalLog())
-        qCInfo(lcHttp) << "request over" << (m_requestLimit ? m_requestLimit : m_frontend->limits().maxRequestBytes)
-                       << "bytes from" << m_socket->peerAddress();
+        qCInfo(lcHttp).noquote() << "request over"
+                                 << (m_requestLimit ? m_requestLimit : m_frontend->limits().maxRequestBytes)
+                                 << "bytes from" << m_socket->peerAddress().toString();
     // Stop the parser first: nothing more of this request is read or buffered.
     stopParser();
     Response tooLarge = Response::error(413, QStringLiteral("request too large"));
@@ -363,7 +366,7 @@ Responder &Responder::operator=(Responder &&other) noexcept
 Responder::~Responder()
 {
     if (!m_answered && isConnected()) {
-        qCWarning(lcHttp) << "a request was dropped unanswered; answering 500";
+        qCWarning(lcHttp).noquote() << "a request was dropped unanswered; answering 500";
         respond(Response::error(500, QStringLiteral("internal error")));
     }
 }
@@ -506,7 +509,7 @@ bool Frontend::admitRefusalLog()
 {
     const LogThrottle::Admission admitted = m_refusalLog.admit();
     if (admitted && admitted.suppressed > 0)
-        qCInfo(lcHttp) << admitted.suppressed << "more refused or dropped connections were not logged";
+        qCInfo(lcHttp).noquote() << admitted.suppressed << "more refused or dropped connections were not logged";
     return bool(admitted);
 }
 
@@ -531,18 +534,20 @@ void Frontend::sweep()
         if (state->m_requestStarted != 0 && !state->m_headDone && state->m_head.isEmpty()) {
             // Not a byte of a request: nobody to answer (a browser's speculative connection, or
             // a client holding slots).
-            qCDebug(lcHttp) << "closing a connection that sent nothing from" << state->socket()->peerAddress();
+            qCDebug(lcHttp) << "closing a connection that sent nothing from"
+                            << state->socket()->peerAddress().toString();
             state->abort();
         } else if (state->m_requestStarted != 0) {
             if (admitRefusalLog())
-                qCInfo(lcHttp) << "request not received in time from" << state->socket()->peerAddress();
+                qCInfo(lcHttp).noquote() << "request not received in time from"
+                                         << state->socket()->peerAddress().toString();
             state->stopParser();
             Response timeout = Response::error(408, QStringLiteral("request timeout"));
             timeout.closeConnection = true;
             state->write(serialize(timeout, false), true);
             state->m_requestStarted = 0;
         } else {
-            qCDebug(lcHttp) << "closing idle connection from" << state->socket()->peerAddress();
+            qCDebug(lcHttp) << "closing idle connection from" << state->socket()->peerAddress().toString();
             state->abort();
         }
     }

@@ -129,8 +129,9 @@ void WebSocket::handle(const Event &event)
         static LogThrottle errors;
         if (const LogThrottle::Admission admitted = errors.admit()) {
             if (admitted.suppressed > 0)
-                qCInfo(lcHttp) << admitted.suppressed << "more WebSocket protocol errors were not logged";
-            qCInfo(lcHttp) << "WebSocket from" << m_request.peer.toString() << "closed:" << event.payload.constData();
+                qCInfo(lcHttp).noquote() << admitted.suppressed << "more WebSocket protocol errors were not logged";
+            qCInfo(lcHttp).noquote() << "WebSocket from" << m_request.peer.toString()
+                                     << "closed:" << event.payload.constData();
         }
         close(event.code);
         return;

@@ -29,8 +29,9 @@ void logFailure(const char *what, const Redis::Reply &reply)
     if (reply.text.startsWith("DOWN")) return;
     static LogThrottle throttle;
     if (const LogThrottle::Admission admitted = throttle.admit()) {
-        if (admitted.suppressed) qCWarning(lcRedisState) << admitted.suppressed << "failed Redis calls not logged";
-        qCWarning(lcRedisState) << what << "failed:" << reply.text;
+        if (admitted.suppressed)
+            qCWarning(lcRedisState).noquote() << admitted.suppressed << "failed Redis calls not logged";
+        qCWarning(lcRedisState).noquote() << what << "failed:" << reply.text;
     }
 }
 
@@ -38,8 +39,9 @@ void logGarbage(const char *what)
 {
     static LogThrottle throttle;
     if (const LogThrottle::Admission admitted = throttle.admit()) {
-        if (admitted.suppressed) qCWarning(lcRedisState) << admitted.suppressed << "malformed records not logged";
-        qCWarning(lcRedisState) << "skipped a malformed" << what << "read from Redis";
+        if (admitted.suppressed)
+            qCWarning(lcRedisState).noquote() << admitted.suppressed << "malformed records not logged";
+        qCWarning(lcRedisState).noquote() << "skipped a malformed" << what << "read from Redis";
     }
 }
 
@@ -341,7 +343,7 @@ void RedisClusterState::scanFrom(const QByteArray &cursor, quint64 generation)
             self->m_seen.clear();
             self->m_goneAt.clear();
             self->m_inStep = true;
-            qCInfo(lcRedisState) << "cluster view in step:" << self->m_users.size() << "users";
+            qCInfo(lcRedisState).noquote() << "cluster view in step:" << self->m_users.size() << "users";
             Q_EMIT self->inStep();
         });
 }

@@ -48,8 +48,8 @@ void RedisNodeLink::deliver(const QByteArray &channel, const QByteArray &payload
         ++m_malformed;
         if (const LogThrottle::Admission admitted = m_malformedLog.admit()) {
             if (admitted.suppressed)
-                qCWarning(lcRedisState) << admitted.suppressed << "malformed deliveries not logged";
-            qCWarning(lcRedisState) << "skipped a malformed delivery on" << channel << ":" << error->message;
+                qCWarning(lcRedisState).noquote() << admitted.suppressed << "malformed deliveries not logged";
+            qCWarning(lcRedisState).noquote() << "skipped a malformed delivery on" << channel << ":" << error->message;
         }
         return;
     }

@@ -96,7 +96,7 @@ void BayeuxClient::Private::run(const ClientProtocol::Actions &actions)
             Q_EMIT q->ready();
             break;
         case Kind::FailedOver:
-            qCInfo(lcClient) << protocol.options().user << "failed over to" << action.url.toString();
+            qCInfo(lcClient).noquote() << protocol.options().user << "failed over to" << action.url.toString();
             Q_EMIT q->failedOver(action.url);
             break;
         case Kind::Error:

@@ -63,12 +63,13 @@ bool install(Kind kind)
 {
     if (kind == Kind::Qt) return true;
     if (QCoreApplication::instance() || QAbstractEventDispatcher::instance()) {
-        qCWarning(lcEventLoop) << "an event dispatcher already exists; keeping it instead of" << kindName(kind);
+        qCWarning(lcEventLoop).noquote() << "an event dispatcher already exists; keeping it instead of"
+                                         << kindName(kind);
         return false;
     }
     QAbstractEventDispatcher *dispatcher = create(kind);
     if (!dispatcher) {
-        qCWarning(lcEventLoop) << "event loop" << kindName(kind) << "is not available on this platform";
+        qCWarning(lcEventLoop).noquote() << "event loop" << kindName(kind) << "is not available on this platform";
         return false;
     }
     QCoreApplication::setEventDispatcher(dispatcher);
@@ -82,7 +83,7 @@ bool installFromEnvironment()
     if (value.isEmpty()) return install(defaultKind());
     const std::optional<Kind> kind = parseKind(value);
     if (!kind) {
-        qCWarning(lcEventLoop) << "COMETD_EVENT_LOOP must be qt or epoll, not" << value;
+        qCWarning(lcEventLoop).noquote() << "COMETD_EVENT_LOOP must be qt or epoll, not" << value;
         return false;
     }
     return install(*kind);
