@@ -36,5 +36,8 @@ build() {
     cmake --build "$BUILD_DIR" --parallel "$(nproc)"
 }
 
-install_packages
-build
+# COMETD_SKIP_SETUP=1: the build in BUILD_DIR is done already (the test of run.sh itself uses it).
+if [ -z "${COMETD_SKIP_SETUP:-}" ]; then
+    install_packages
+    build
+fi
