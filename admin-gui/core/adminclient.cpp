@@ -141,7 +141,9 @@ void AdminClient::setState(State state, const QString &message)
     if (state == m_state && message == m_stateMessage) return;
     m_state = state;
     m_stateMessage = message;
-    qCInfo(lcAdminClient).noquote() << stateWord(state) << message;
+    // The message says the state in words already ("Reconnecting to … (attempt 2)…"); the bare
+    // state is for the changes that come without one.
+    qCInfo(lcAdminClient).noquote() << (message.isEmpty() ? stateWord(state) : message);
     Q_EMIT stateChanged(state, message);
 }
 

@@ -96,7 +96,11 @@ ComposeWidget::ComposeWidget(AdminClient *client, SendHistoryModel *history, QAb
     m_historyView->setModel(m_history);
     m_historyView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_historyView->verticalHeader()->hide();
-    m_historyView->horizontalHeader()->setStretchLastSection(true);
+    // One line per message, each field whole but the message, which takes the room left.
+    QHeaderView *header = m_historyView->horizontalHeader();
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(SendHistoryModel::MessageColumn, QHeaderView::Stretch);
+    m_historyView->setWordWrap(false);
     m_historyView->setAlternatingRowColors(true);
 
     auto *layout = new QVBoxLayout(this);

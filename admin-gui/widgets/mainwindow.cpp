@@ -158,8 +158,11 @@ QWidget *MainWindow::buildNodesTab()
     setupView(m_nodesView, m_nodesProxy);
     m_nodesView->setItemDelegateForColumn(NodeModel::LoadColumn, new LoadBarDelegate(m_nodesView));
     QHeaderView *header = m_nodesView->horizontalHeader();
+    // The state column fits what it says ("up, stale: last seen 12:04:31"); the URL takes the rest.
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
     header->setSectionResizeMode(NodeModel::UrlColumn, QHeaderView::Stretch);
-    header->resizeSection(NodeModel::LoadColumn, 200);
+    header->setSectionResizeMode(NodeModel::LoadColumn, QHeaderView::Interactive);
+    header->resizeSection(NodeModel::LoadColumn, 220);
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_nodesView);
     auto *chartBox = new QWidget(splitter);

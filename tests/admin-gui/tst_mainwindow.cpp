@@ -145,12 +145,13 @@ private Q_SLOTS:
         QTableView *channels = window.channelsView();
         QTRY_VERIFY(channels->columnWidth(ChannelModel::ChannelColumn)
             > channels->fontMetrics().horizontalAdvance(channelName));
-        QCOMPARE(channels->model()->index(0, ChannelModel::ChannelColumn).data(Qt::ToolTipRole).toString(), channelName);
+        QCOMPARE(
+            channels->model()->index(0, ChannelModel::ChannelColumn).data(Qt::ToolTipRole).toString(), channelName);
 
         window.tabs()->setCurrentIndex(1);
         QTableView *users = window.usersView();
-        QTRY_VERIFY(users->columnWidth(UserModel::TransportColumn)
-            > users->fontMetrics().horizontalAdvance(user.transport));
+        QTRY_VERIFY(
+            users->columnWidth(UserModel::TransportColumn) > users->fontMetrics().horizontalAdvance(user.transport));
         QTRY_VERIFY(users->columnWidth(UserModel::UserColumn) > users->fontMetrics().horizontalAdvance(user.user));
         QCOMPARE(users->model()->index(0, UserModel::TransportColumn).data(Qt::ToolTipRole).toString(), user.transport);
     }
@@ -221,6 +222,9 @@ private Q_SLOTS:
         f.stop();
         QTRY_VERIFY_WITH_TIMEOUT(state.data(StaleRole).toBool(), 10000);
         QVERIFY2(state.data().toString().startsWith(u"up, stale: last seen "_s), qPrintable(state.data().toString()));
+        // Shown whole, not "up, stale: las…".
+        QTRY_VERIFY(window.nodesView()->columnWidth(NodeModel::StateColumn)
+            > window.nodesView()->fontMetrics().horizontalAdvance(state.data().toString()));
         QCOMPARE(state.data(Qt::ForegroundRole).value<QBrush>().color(), QColor(0x80, 0x80, 0x80));
         QVERIFY(nodes->index(0, NodeModel::LoadColumn).data(StaleRole).toBool());
         QVERIFY(console.models.loadHistory().staleSince().isValid());
