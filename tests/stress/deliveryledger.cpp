@@ -1,5 +1,8 @@
 #include "deliveryledger.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+
 using namespace Qt::StringLiterals;
 
 DeliveryLedger::DeliveryLedger(bool tolerateDuplicates)
@@ -46,6 +49,7 @@ bool DeliveryLedger::expect(int client, const QString &channel, const QString &i
         column = int(m_columns.size());
         m_columns.push_back(Column { channel, id, text, {} });
         m_columnIndex[channel].insert(id, column);
+        m_ids.insert(id);
     }
     std::vector<Cell> &cells = m_columns[size_t(column)].cells;
     if (size_t(client) >= cells.size()) cells.resize(size_t(client) + 1);
@@ -84,14 +88,23 @@ DeliveryLedger::Outcome DeliveryLedger::record(
         if (size_t(client) < cells.size() && cells[size_t(client)].state != CellState::NotExpected)
             entry = &cells[size_t(client)];
     }
+    if (!entry && !m_ids.contains(id)) {
+        ++m_foreign;
+        return anomaly(Outcome::Foreign, client, channel, id, data);
+    }
     if (!entry || !data.isString() || data.toString() != m_columns[size_t(column)].text) {
         ++m_wrong;
-        return Outcome::Wrong;
+        return anomaly(Outcome::Wrong, client, channel, id, data);
     }
     if (entry->state == CellState::Delivered) {
-        ++(m_tolerateDuplicates ? m_redelivered : m_duplicated);
-        return Outcome::Duplicate;
+        if (m_tolerateDuplicates) {
+            ++m_redelivered;
+            return Outcome::Duplicate;
+        }
+        ++m_duplicated;
+        return anomaly(Outcome::Duplicate, client, channel, id, data);
     }
+    if (entry->state == CellState::Unsent) --m_unsent; // its send failed, yet it came
     entry->state = CellState::Delivered;
     ++m_delivered;
     if (entry->sentAtUs >= 0) m_latenciesUs.append(qMax<qint64>(0, atUs - entry->sentAtUs));
@@ -115,7 +128,7 @@ QList<DeliveryLedger::Key> DeliveryLedger::missing(int client) const
     if (client < 0 || size_t(client) >= m_byClient.size()) return result;
     for (int column : m_byClient[size_t(client)]) {
         const Column &c = m_columns[size_t(column)];
-        if (c.cells[size_t(client)].state != CellState::Delivered) result.append(Key { client, c.channel, c.id });
+        if (c.cells[size_t(client)].state == CellState::Expected) result.append(Key { client, c.channel, c.id });
     }
     return result;
 }
@@ -124,4 +137,45 @@ QString DeliveryLedger::expectedText(const Key &key) const
 {
     if (!cell(key.client, key.channel, key.id)) return {};
     return m_columns[size_t(columnOf(key.channel, key.id))].text;
+}
+
+DeliveryLedger::Outcome DeliveryLedger::anomaly(
+    Outcome outcome, int client, const QString &channel, const QString &id, const QJsonValue &data)
+{
+    int &kept = m_anomaliesKept[int(outcome)];
+    if (kept >= MaxAnomalies) return outcome;
+    ++kept;
+    // Wrapped in an array, so that a string or a number is written too; the brackets go.
+    QString came = QString::fromUtf8(QJsonDocument(QJsonArray { data }).toJson(QJsonDocument::Compact));
+    came = came.mid(1, came.size() - 2);
+    if (came.size() > MaxAnomalyText) came = came.left(MaxAnomalyText) + u'…';
+    m_anomalies.append(Anomaly { outcome, client, channel, id, came });
+    return outcome;
+}
+
+void DeliveryLedger::markCellUnsent(Cell &entry)
+{
+    if (entry.state != CellState::Expected) return;
+    entry.state = CellState::Unsent;
+    ++m_unsent;
+}
+
+void DeliveryLedger::markUnsent(int client, const QString &channel, const QString &id)
+{
+    if (Cell *entry = cell(client, channel, id)) markCellUnsent(*entry);
+}
+
+void DeliveryLedger::markColumnUnsent(const QString &channel, const QString &id)
+{
+    const int column = columnOf(channel, id);
+    if (column < 0) return;
+    for (Cell &entry : m_columns[size_t(column)].cells)
+        markCellUnsent(entry);
+}
+
+void DeliveryLedger::markClientUnsent(int client)
+{
+    if (client < 0 || size_t(client) >= m_byClient.size()) return;
+    for (int column : m_byClient[size_t(client)])
+        markCellUnsent(m_columns[size_t(column)].cells[size_t(client)]);
 }

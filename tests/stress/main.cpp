@@ -1,9 +1,10 @@
 // cometd-stress: the stress and latency test of the original design (SPEC §5). Chooses the event
 // dispatcher before the application object exists, then runs one StressRun and prints its report.
+#include "consoleio.h"
 #include "eventdispatcher.h"
-#include "interruptwatcher.h"
 #include "nodelauncher.h"
 #include "progressbar.h"
+#include "signalwatcher.h"
 #include "stresscommandline.h"
 #include "stressconfig.h"
 #include "stressrun.h"
@@ -25,39 +26,31 @@ namespace {
 constexpr int ExitFailed = 1;
 constexpr int ExitUsage = 2;
 
-void printLine(FILE *stream, const QString &line)
-{
-    std::fprintf(stream, "%s\n", line.toUtf8().constData());
-    std::fflush(stream);
-}
-
 } // namespace
 
 int main(int argc, char **argv)
 {
-    QStringList arguments;
-    for (int i = 0; i < argc; ++i)
-        arguments.append(QString::fromLocal8Bit(argv[i]));
+    const QStringList arguments = ConsoleIo::arguments(argc, argv);
 
     const StressCommandOptions command = StressCommandLine::parse(arguments);
     if (!command.error.isEmpty()) {
-        printLine(stderr, QStringLiteral("cometd-stress: ") + command.error);
+        ConsoleIo::printLine(stderr, QStringLiteral("cometd-stress: ") + command.error);
         return ExitUsage;
     }
     if (command.action != StressCommandOptions::Action::Run) {
-        printLine(stdout, command.text);
+        ConsoleIo::printLine(stdout, command.text);
         return 0;
     }
     const StressConfigResult config = StressConfigParser::parseFile(command.configFile);
     if (!config.ok()) {
-        printLine(stderr, QStringLiteral("cometd-stress: ") + config.error());
+        ConsoleIo::printLine(stderr, QStringLiteral("cometd-stress: ") + config.error());
         return ExitUsage;
     }
 
     if (command.eventLoop) {
         EventLoop::install(*command.eventLoop);
     } else if (!EventLoop::installFromEnvironment()) {
-        printLine(stderr, QStringLiteral("cometd-stress: COMETD_EVENT_LOOP must be epoll or qt"));
+        ConsoleIo::printLine(stderr, QStringLiteral("cometd-stress: COMETD_EVENT_LOOP must be epoll or qt"));
         return ExitUsage;
     }
     QCoreApplication app(argc, argv);
@@ -69,6 +62,8 @@ int main(int argc, char **argv)
     options.config = config.config();
     options.transport = command.webSocket ? Cometd::ClientTransport::WebSocket : Cometd::ClientTransport::LongPolling;
     options.failover = command.failover;
+    options.userPrefix = command.userPrefix;
+    options.strict = command.strict;
     options.sendUrls = command.sendUrls;
     options.timeout = command.timeout;
     options.nodeBinary = NodeLauncher::findNodeBinary(
@@ -81,15 +76,16 @@ int main(int argc, char **argv)
     int exitCode = ExitFailed;
     QObject::connect(&run, &StressRun::finished, &app, [&exitCode, json = command.json](const StressReport &report) {
         if (json)
-            printLine(stdout, QString::fromUtf8(QJsonDocument(report.toJson()).toJson(QJsonDocument::Compact)));
+            ConsoleIo::printLine(
+                stdout, QString::fromUtf8(QJsonDocument(report.toJson()).toJson(QJsonDocument::Compact)));
         else
-            printLine(stdout, report.toText());
+            ConsoleIo::printLine(stdout, report.toText());
         exitCode = report.passed() ? 0 : ExitFailed;
         QCoreApplication::quit();
     });
-    InterruptWatcher interrupts;
+    SignalWatcher interrupts;
     int interruptCount = 0;
-    QObject::connect(&interrupts, &InterruptWatcher::interrupted, &run, [&run, &interruptCount](int number) {
+    QObject::connect(&interrupts, &SignalWatcher::terminationRequested, &run, [&run, &interruptCount](int number) {
         // The first interrupt ends the run in order (report included); a second one does not wait.
         if (++interruptCount > 1) QCoreApplication::exit(ExitFailed);
         run.abort(QStringLiteral("interrupted by signal %1").arg(number));

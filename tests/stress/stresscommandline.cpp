@@ -2,6 +2,7 @@
 
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
 
@@ -40,7 +41,14 @@ StressCommandOptions parse(const QStringList &arguments)
         u"Send the messages through BASE (a balancer's or node's http://host:port/rest/) instead of <base-url>; "
         "repeat it for several, each used in turn while the one before does not answer."_s,
         u"BASE"_s);
-    parser.addOptions({ config, json, transport, eventLoop, timeout, failover, logLevel, sendUrl });
+    const QCommandLineOption userPrefix(u"user-prefix"_s,
+        u"Name the clients PREFIX0, PREFIX1, ... (default exo, as the original test): pick one no real user of "
+        "the cluster has, or their messages mix with the run's."_s,
+        u"PREFIX"_s);
+    const QCommandLineOption strict(u"strict"_s,
+        u"Fail the run when messages it did not send arrive on its channels (by default they are reported as "
+        "foreign)."_s);
+    parser.addOptions({ config, json, transport, eventLoop, timeout, failover, logLevel, sendUrl, userPrefix, strict });
 
     StressCommandOptions options;
     if (!parser.parse(arguments)) {
@@ -69,6 +77,17 @@ StressCommandOptions parse(const QStringList &arguments)
     options.configFile = parser.value(config);
     options.json = parser.isSet(json);
     options.failover = parser.isSet(failover);
+    options.strict = parser.isSet(strict);
+    if (parser.isSet(userPrefix)) {
+        const QString value = parser.value(userPrefix);
+        // A user name holds no control character, blank or '/' (it is a path segment of cometdurl).
+        static const QRegularExpression allowed(u"^[A-Za-z0-9._@-]{1,200}$"_s);
+        if (!allowed.match(value).hasMatch()) {
+            options.error = invalid(u"user-prefix"_s, u"must be 1 to 200 letters, digits or . _ @ -"_s, value);
+            return options;
+        }
+        options.userPrefix = value;
+    }
     for (const QString &value : parser.values(sendUrl)) {
         QUrl url(value, QUrl::StrictMode);
         if (!url.isValid() || (url.scheme() != u"http"_s && url.scheme() != u"https"_s) || url.host().isEmpty()) {

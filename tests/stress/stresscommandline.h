@@ -22,6 +22,8 @@ struct StressCommandOptions
     // --send-url, in order: base URLs the messages are sent through instead of <base-url> (several
     // balancers, say); the next one is used when one does not answer.
     QList<QUrl> sendUrls;
+    QString userPrefix = QStringLiteral("exo"); // --user-prefix: client i is user <prefix><i>
+    bool strict = false; // --strict: messages this run did not send fail it
     QString logRules; // QLoggingCategory filter rules for --log-level (default: warnings and errors)
     QString error; // non-empty: a usage error, one line
 };

@@ -63,6 +63,19 @@ inline constexpr QLatin1StringView DeliveryReceived { "deliveryReceived" };
 inline constexpr QLatin1StringView DeliveriesPerSecond { "deliveriesPerSecond" };
 inline constexpr QLatin1StringView DurationSeconds { "durationSeconds" };
 inline constexpr QLatin1StringView Errors { "errors" };
+inline constexpr QLatin1StringView Unsent { "unsent" };
+inline constexpr QLatin1StringView UnsentReasons { "unsentReasons" };
+inline constexpr QLatin1StringView ConnectFailures { "connectFailures" };
+inline constexpr QLatin1StringView Reason { "reason" };
+inline constexpr QLatin1StringView First { "first" };
+inline constexpr QLatin1StringView Foreign { "foreign" };
+inline constexpr QLatin1StringView Strict { "strict" };
+inline constexpr QLatin1StringView Anomalies { "anomalies" };
+inline constexpr QLatin1StringView Kind { "kind" };
+inline constexpr QLatin1StringView Client { "client" };
+inline constexpr QLatin1StringView Channel { "channel" };
+inline constexpr QLatin1StringView Id { "id" };
+inline constexpr QLatin1StringView Came { "came" };
 } // namespace Json
 
 } // namespace StressNames

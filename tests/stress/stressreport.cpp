@@ -26,11 +26,62 @@ QString ms(double value)
     return QString::number(value, 'f', value < 10 ? 2 : 1);
 }
 
+QString anomalyKind(DeliveryLedger::Outcome outcome)
+{
+    switch (outcome) {
+    case DeliveryLedger::Outcome::Wrong:
+        return u"wrong"_s;
+    case DeliveryLedger::Outcome::Duplicate:
+        return u"duplicated"_s;
+    case DeliveryLedger::Outcome::Foreign:
+        return u"foreign"_s;
+    case DeliveryLedger::Outcome::Delivered:
+        break;
+    }
+    return {};
+}
+
+QJsonArray reasonsJson(const QList<ReasonCount> &reasons)
+{
+    QJsonArray array;
+    for (const ReasonCount &r : reasons)
+        array.append(QJsonObject { { Json::Reason, r.reason }, { Json::Count, r.count }, { Json::First, r.first } });
+    return array;
+}
+
+QString reasonsText(const QList<ReasonCount> &reasons)
+{
+    QStringList parts;
+    for (const ReasonCount &r : reasons)
+        parts << u"%1 × %2 (first: %3)"_s.arg(r.count).arg(r.reason, r.first);
+    return parts.join(u"; "_s);
+}
+
 } // namespace
+
+void ReasonTally::add(const QString &reason, const QString &client, qint64 count)
+{
+    for (ReasonCount &item : m_items) {
+        if (item.reason == reason) {
+            item.count += count;
+            return;
+        }
+    }
+    m_items.append(ReasonCount { reason, count, client });
+}
+
+qint64 ReasonTally::total() const
+{
+    qint64 sum = 0;
+    for (const ReasonCount &item : m_items)
+        sum += item.count;
+    return sum;
+}
 
 bool StressReport::passed() const
 {
-    return expected > 0 && delivered == expected && lost == 0 && duplicated == 0 && wrong == 0;
+    return expected > 0 && delivered == expected && lost == 0 && unsent == 0 && duplicated == 0 && wrong == 0
+        && (!strict || foreign == 0);
 }
 
 std::optional<double> StressReport::cpuMicrosPerDelivery() const
@@ -86,12 +137,31 @@ QString StressReport::toText() const
 {
     QStringList lines;
     lines << u"clients connected: %1 of %2"_s.arg(clientsConnected).arg(clients);
+    if (!connectFailures.isEmpty()) lines << u"  did not connect: %1"_s.arg(reasonsText(connectFailures));
     lines << u"total received: %1"_s.arg(totalReceived);
-    lines << u"messages expected: %1, delivered: %2, lost: %3, duplicated: %4, wrong: %5"_s.arg(expected)
+    lines << u"messages expected: %1, delivered: %2, lost: %3, unsent: %4, duplicated: %5, wrong: %6, foreign: %7"_s
+                 .arg(expected)
                  .arg(delivered)
                  .arg(lost)
+                 .arg(unsent)
                  .arg(duplicated)
-                 .arg(wrong);
+                 .arg(wrong)
+                 .arg(foreign);
+    if (!unsentReasons.isEmpty()) lines << u"  unsent: %1"_s.arg(reasonsText(unsentReasons));
+    for (const DeliveryLedger::Anomaly &a : anomalies) {
+        lines << u"  %1: %2%3 on %4, id %5: came %6"_s.arg(anomalyKind(a.outcome), userPrefix)
+                     .arg(a.client)
+                     .arg(a.channel, a.id.isEmpty() ? u"(none)"_s : a.id, a.came);
+    }
+    const qint64 named = anomalies.size();
+    if (duplicated + wrong + foreign > named)
+        lines << u"  … and %1 more not named (the first %2 of each kind are)"_s
+                     .arg(duplicated + wrong + foreign - named)
+                     .arg(DeliveryLedger::MaxAnomalies);
+    if (foreign > 0)
+        lines << (strict
+                ? u"  foreign messages fail the run (--strict)"_s
+                : u"  foreign messages (sent by someone else on these channels) do not fail the run; --strict makes them"_s);
     if (failover) lines << u"redelivered (tolerated in failover mode): %1"_s.arg(redelivered);
     lines << u"send requests: %1, send errors: %2, retries: %3, re-sent: %4"_s.arg(sendRequests)
                  .arg(sendErrors)
@@ -145,7 +215,19 @@ QJsonObject StressReport::toJson() const
     }
     const auto perDelivery = cpuMicrosPerDelivery();
     const auto rate = deliveriesPerSecond();
+    QJsonArray named;
+    for (const DeliveryLedger::Anomaly &a : anomalies) {
+        named.append(QJsonObject { { Json::Kind, anomalyKind(a.outcome) },
+            { Json::Client, QString(userPrefix + QString::number(a.client)) }, { Json::Channel, a.channel },
+            { Json::Id, a.id }, { Json::Came, a.came } });
+    }
     return QJsonObject {
+        { Json::Unsent, unsent },
+        { Json::UnsentReasons, reasonsJson(unsentReasons) },
+        { Json::ConnectFailures, reasonsJson(connectFailures) },
+        { Json::Foreign, foreign },
+        { Json::Strict, strict },
+        { Json::Anomalies, named },
         { Json::Passed, passed() },
         { Json::Clients, clients },
         { Json::ClientsConnected, clientsConnected },

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "deliveryledger.h"
+
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -25,18 +27,46 @@ struct HistogramBucket
     qint64 count = 0;
 };
 
+// A reason and how many it stands for: clients that did not connect, deliveries not sent.
+struct ReasonCount
+{
+    QString reason;
+    qint64 count = 0;
+    QString first; // the first client it happened to, e.g. "exo25"
+    friend bool operator==(const ReasonCount &, const ReasonCount &) = default;
+};
+
+// Counts by reason, in the order the reasons first came.
+class ReasonTally
+{
+public:
+    void add(const QString &reason, const QString &client, qint64 count = 1);
+    const QList<ReasonCount> &items() const { return m_items; }
+    qint64 total() const;
+
+private:
+    QList<ReasonCount> m_items;
+};
+
 // The outcome of one run: counts, latency statistics, and their text and JSON forms.
 struct StressReport
 {
     int clients = 0;
     int clientsConnected = 0;
+    QString userPrefix = QStringLiteral("exo"); // client i is user <prefix><i>
+    QList<ReasonCount> connectFailures; // why the clients that did not connect did not
     qint64 expected = 0;
     qint64 totalReceived = 0;
     qint64 delivered = 0;
-    qint64 lost = 0;
+    qint64 lost = 0; // sent and accepted, never delivered
+    qint64 unsent = 0; // never sent (client not connected) or refused by the cluster
+    QList<ReasonCount> unsentReasons;
     qint64 duplicated = 0;
     qint64 redelivered = 0;
     qint64 wrong = 0;
+    qint64 foreign = 0; // messages this run did not send, on its channels
+    bool strict = false; // foreign messages fail the run
+    QList<DeliveryLedger::Anomaly> anomalies; // wrong, duplicated and foreign deliveries, named
     qint64 sendRequests = 0;
     qint64 sendErrors = 0;
     qint64 sendRetries = 0;
@@ -54,7 +84,8 @@ struct StressReport
     double durationSeconds = 0;
     QStringList errors; // what went wrong besides the counts (a node that would not start, ...)
 
-    // Every expected message arrived exactly once and intact.
+    // Every expected message was sent and arrived exactly once and intact (and, with strict,
+    // nothing else came).
     bool passed() const;
     // Delivery-phase CPU ÷ messages received in that phase: the tool's cost per received delivery.
     std::optional<double> cpuMicrosPerDelivery() const;

@@ -1,5 +1,6 @@
 #include "stressrun.h"
 
+#include "connectfailure.h"
 #include "nodelauncher.h"
 
 #include <QLoggingCategory>
@@ -36,6 +37,21 @@ QString transportName(Cometd::ClientTransport transport)
     return transport == Cometd::ClientTransport::WebSocket ? u"websocket"_s : u"long-polling"_s;
 }
 
+// Why the cluster did not take a send, in the report's words.
+QString sendRefusal(int status)
+{
+    switch (status) {
+    case 0:
+        return u"the send got no answer"_s;
+    case 401:
+        return u"the send was refused: 401 (COMETD_API_KEY?)"_s;
+    case 404:
+        return u"the send found no session of the user: 404"_s;
+    default:
+        return u"the send was refused: HTTP %1"_s.arg(status);
+    }
+}
+
 } // namespace
 
 StressRun::StressRun(StressOptions options, ProgressBar *progress, QObject *parent)
@@ -47,6 +63,8 @@ StressRun::StressRun(StressOptions options, ProgressBar *progress, QObject *pare
     m_clock.start();
     m_report.clients = m_options.config.clients;
     m_report.failover = m_options.failover;
+    m_report.userPrefix = m_options.userPrefix;
+    m_report.strict = m_options.strict;
     m_report.transport = transportName(m_options.transport);
     m_phaseDeadline.setSingleShot(true);
     connect(&m_pacer, &QTimer::timeout, this, [this] {
@@ -58,10 +76,7 @@ StressRun::StressRun(StressOptions options, ProgressBar *progress, QObject *pare
     connect(&m_phaseDeadline, &QTimer::timeout, this, [this] {
         switch (m_phase) {
         case Phase::Connecting:
-            m_report.errors << u"%1 of %2 clients connected within %3 s"_s.arg(connectedCount())
-                                   .arg(m_clients.size())
-                                   .arg(m_options.timeout.count());
-            startSending();
+            startSending(); // the clients still trying are given up on, each with its last error
             break;
         case Phase::Sending:
             m_report.errors << u"%1 sends still unanswered %2 s after the last was queued"_s.arg(m_outstandingSends)
@@ -176,6 +191,11 @@ void StressRun::fail(const QString &error)
     stopEverything();
 }
 
+QString StressRun::userName(int client) const
+{
+    return m_options.userPrefix + QString::number(client);
+}
+
 void StressRun::connectClients(const QUrl &baseUrl)
 {
     const StressConfig &config = m_options.config;
@@ -185,7 +205,7 @@ void StressRun::connectClients(const QUrl &baseUrl)
     for (int index = 0; index < config.clients; ++index) {
         Cometd::ClientOptions options;
         options.baseUrl = baseUrl;
-        options.user = u"exo"_s + QString::number(index);
+        options.user = userName(index);
         options.transport = m_options.transport;
         options.channels = config.channels;
         options.ack = m_options.failover;
@@ -203,14 +223,17 @@ void StressRun::connectClients(const QUrl &baseUrl)
         connect(client, &Cometd::BayeuxClient::messageReceived, this,
             [this, index](const Cometd::ClientMessage &message) { onMessage(index, message); });
         connect(client, &Cometd::BayeuxClient::errorOccurred, this, [this, index](const QString &error) {
-            qCDebug(lcStress) << "exo" << index << error;
+            qCDebug(lcStress).noquote() << userName(index) << error;
             m_clients[size_t(index)].lastError = error;
+            maybeFinishConnecting(); // a refusal for good (a full cluster) settles this client
         });
         connect(client, &Cometd::BayeuxClient::stateChanged, this, [this, index](Cometd::BayeuxClient::State state) {
             if (state != Cometd::BayeuxClient::State::Failed) return;
-            // Gave up for good (token refused, reconnect "none"): no reason to wait for it.
-            if (m_failedClients++ == 0) m_firstFailedClient = index;
-            maybeFinishConnecting();
+            // Gave up for good (token refused, reconnect "none"): no reason to wait for it. One that
+            // never connected is counted among those that did not connect, with its reason.
+            if (m_clients[size_t(index)].readyCount > 0 && m_failedClients++ == 0) m_firstFailedClient = index;
+            // Once the client has said why (its error comes after this state change).
+            QMetaObject::invokeMethod(this, &StressRun::maybeFinishConnecting, Qt::QueuedConnection);
         });
         connect(client, &Cometd::BayeuxClient::stopped, this, [this, index] {
             m_clients[size_t(index)].stopped = true;
@@ -239,10 +262,33 @@ void StressRun::startNextClients()
 void StressRun::maybeFinishConnecting()
 {
     if (m_phase != Phase::Connecting || m_nextClient < int(m_clients.size())) return;
+    // Waiting longer helps no client that was refused for good: a full cluster stays full while this
+    // run holds its slots.
     const bool settled = std::all_of(m_clients.begin(), m_clients.end(), [](const ClientState &state) {
-        return state.readyCount > 0 || state.client->state() == Cometd::BayeuxClient::State::Failed;
+        const bool failed = state.client->state() == Cometd::BayeuxClient::State::Failed;
+        return state.readyCount > 0 || failed || ConnectFailure::classify(state.lastError, failed).final;
     });
     if (settled) startSending();
+}
+
+void StressRun::giveUpOnAbsentClients()
+{
+    for (int index = 0; index < int(m_clients.size()); ++index) {
+        ClientState &state = m_clients[size_t(index)];
+        if (state.readyCount > 0 || state.absent) continue;
+        state.absent = true;
+        const bool failed = state.client->state() == Cometd::BayeuxClient::State::Failed;
+        m_connectFailures.add(ConnectFailure::classify(state.lastError, failed).reason, userName(index));
+        const qint64 before = m_ledger.unsent();
+        m_ledger.markClientUnsent(index);
+        countUnsent(before, u"its client did not connect"_s, userName(index));
+        if (!failed && !state.stopped) state.client->stop(true); // stop retrying; give a reservation back
+    }
+}
+
+void StressRun::countUnsent(qint64 before, const QString &reason, const QString &client)
+{
+    if (const qint64 added = m_ledger.unsent() - before; added > 0) m_unsentReasons.add(reason, client, added);
 }
 
 int StressRun::connectedCount() const
@@ -253,8 +299,8 @@ int StressRun::connectedCount() const
 void StressRun::onMessage(int client, const Cometd::ClientMessage &message)
 {
     const auto outcome = m_ledger.record(client, message.channel, message.id, message.data, nowUs());
-    if (outcome == DeliveryLedger::Outcome::Wrong)
-        qCDebug(lcStress) << "unexpected message for exo" << client << message.channel << message.id;
+    if (outcome == DeliveryLedger::Outcome::Wrong || outcome == DeliveryLedger::Outcome::Foreign)
+        qCDebug(lcStress).noquote() << "unexpected message for" << userName(client) << message.channel << message.id;
     if (m_progress && m_progress->isInteractive()) m_progress->update(snapshot()); // per delivery: keep it cheap
     if (m_phase == Phase::Waiting) checkWaiting();
 }
@@ -262,6 +308,7 @@ void StressRun::onMessage(int client, const Cometd::ClientMessage &message)
 void StressRun::startSending()
 {
     m_phaseDeadline.stop();
+    giveUpOnAbsentClients();
     m_report.clientsConnected = connectedCount();
     m_deliveryStartCpu = processCpuSeconds();
     m_report.connectCpuSeconds = m_deliveryStartCpu - m_connectStartCpu;
@@ -296,6 +343,7 @@ void StressRun::sendOneStep()
         sendBroadcast(id, message.text);
     } else {
         for (int client = 0; client < int(m_clients.size()); ++client) {
+            if (m_clients[size_t(client)].absent) continue; // its deliveries are counted unsent
             for (const QString &channel : m_options.config.channels)
                 sendPrivate(client, channel, id, message.text);
         }
@@ -311,7 +359,7 @@ void StressRun::sendOneStep()
 
 void StressRun::sendPrivate(int client, const QString &channel, const QString &id, const QString &text)
 {
-    const SendRequest request { false, channel, u"exo"_s + QString::number(client), text, id };
+    const SendRequest request { false, channel, userName(client), text, id };
     dispatch(request, { DeliveryLedger::Key { client, channel, id } }, nowUs(), 0);
 }
 
@@ -342,7 +390,7 @@ void StressRun::dispatch(
         for (const auto &target : targets)
             m_ledger.markSent(target.client, target.channel, target.id, at);
     };
-    const auto done = [this, request, targets, firstAttemptUs, attempt](int status) {
+    const auto done = [this, request, targets, wholeColumn, firstAttemptUs, attempt](int status) {
         --m_outstandingSends;
         if (status != HttpOk) {
             ++m_report.sendErrors;
@@ -360,6 +408,13 @@ void StressRun::dispatch(
                 });
                 return;
             }
+            // Given up: what it was for was never sent, which is not a loss of the cluster's.
+            const qint64 before = m_ledger.unsent();
+            if (wholeColumn) m_ledger.markColumnUnsent(request.channel, request.id);
+            for (const auto &target : targets)
+                m_ledger.markUnsent(target.client, target.channel, target.id);
+            countUnsent(
+                before, sendRefusal(status), request.broadcast ? u"broadcast %1"_s.arg(request.id) : request.exoId);
         }
         for (const auto &target : targets)
             m_pendingTargets.remove(DeliveryLedger::keyString(target));
@@ -401,7 +456,7 @@ bool StressRun::onlyFailedClientsMissing() const
         if (m_clients[size_t(index)].client->state() == Cometd::BayeuxClient::State::Failed)
             unreachable += m_ledger.missing(index).size();
     }
-    return m_ledger.delivered() + unreachable >= m_ledger.expected();
+    return m_ledger.delivered() + m_ledger.unsent() + unreachable >= m_ledger.expected();
 }
 
 void StressRun::resendMissing()
@@ -417,8 +472,7 @@ void StressRun::resendMissing()
         for (const auto &key : m_ledger.missing(index)) {
             if (m_pendingTargets.contains(DeliveryLedger::keyString(key))) continue;
             ++m_report.resent;
-            const SendRequest request { false, key.channel, u"exo"_s + QString::number(index),
-                m_ledger.expectedText(key), key.id };
+            const SendRequest request { false, key.channel, userName(index), m_ledger.expectedText(key), key.id };
             dispatch(request, { key }, nowUs(), 0);
         }
     }
@@ -436,7 +490,10 @@ void StressRun::endDeliveryPhase()
 void StressRun::stopEverything()
 {
     if (m_phase == Phase::Stopping || m_phase == Phase::Done) return;
-    if (m_phase == Phase::Connecting || m_phase == Phase::Starting) m_report.clientsConnected = connectedCount();
+    if (m_phase == Phase::Connecting || m_phase == Phase::Starting) {
+        if (m_phase == Phase::Connecting) giveUpOnAbsentClients();
+        m_report.clientsConnected = connectedCount();
+    }
     // The delivery phase ends when the last expected delivery arrived (or the wait gave up); the
     // disconnects that follow are not its cost.
     if (m_phase == Phase::Sending || m_phase == Phase::Waiting) endDeliveryPhase();
@@ -471,13 +528,17 @@ void StressRun::maybeFinish()
     m_phase = Phase::Done;
 
     if (m_failedClients > 0)
-        m_report.errors << u"%1 clients gave up (first: exo%2: %3)"_s.arg(m_failedClients)
-                               .arg(m_firstFailedClient)
-                               .arg(m_clients[size_t(m_firstFailedClient)].lastError);
+        m_report.errors << u"%1 clients gave up after connecting (first: %2: %3)"_s.arg(m_failedClients)
+                               .arg(userName(m_firstFailedClient), m_clients[size_t(m_firstFailedClient)].lastError);
     m_report.expected = m_ledger.expected();
     m_report.totalReceived = m_ledger.received();
     m_report.delivered = m_ledger.delivered();
     m_report.lost = m_ledger.lost();
+    m_report.unsent = m_ledger.unsent();
+    m_report.unsentReasons = m_unsentReasons.items();
+    m_report.connectFailures = m_connectFailures.items();
+    m_report.foreign = m_ledger.foreign();
+    m_report.anomalies = m_ledger.anomalies();
     m_report.duplicated = m_ledger.duplicated();
     m_report.redelivered = m_ledger.redelivered();
     m_report.wrong = m_ledger.wrong();

@@ -29,6 +29,8 @@ struct StressOptions
     QString eventLoop; // passed on to a started node
     QByteArray apiKey; // COMETD_API_KEY
     QList<QUrl> sendUrls; // empty: the config's base URL
+    QString userPrefix = QStringLiteral("exo"); // client i is user <prefix><i>
+    bool strict = false; // foreign messages fail the run
 };
 
 // One run of the test, phase after phase: start the node (containerStart), connect the clients,
@@ -56,6 +58,7 @@ private:
         int readyCount = 0;
         int resentAtReadyCount = 1; // re-send after each failover, not after the first ready
         bool stopped = false;
+        bool absent = false; // never connected: nothing is sent to it
         QString lastError;
     };
     struct Step
@@ -69,7 +72,10 @@ private:
     void enterPhase(Phase phase);
     void fail(const QString &error);
 
+    QString userName(int client) const;
     void connectClients(const QUrl &baseUrl);
+    void giveUpOnAbsentClients();
+    void countUnsent(qint64 before, const QString &reason, const QString &client);
     void startNextClients();
     int connectedCount() const;
     void maybeFinishConnecting();
@@ -98,6 +104,8 @@ private:
     ProgressBar *m_progress;
     DeliveryLedger m_ledger;
     StressReport m_report;
+    ReasonTally m_connectFailures;
+    ReasonTally m_unsentReasons;
     QElapsedTimer m_clock;
     Phase m_phase = Phase::Starting;
 

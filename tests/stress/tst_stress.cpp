@@ -195,7 +195,7 @@ private:
         return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     }
 
-    bool startNode(int index)
+    bool startNode(int index, int maxConnection = 100)
     {
         for (int attempt = 0; attempt < 5; ++attempt) {
             const quint16 port = freePort();
@@ -205,7 +205,7 @@ private:
                 { u"balancerUrl"_s, localUrl(m_balancer->port) },
                 { u"nodes"_s,
                     QJsonArray { QJsonObject {
-                        { u"id"_s, id }, { u"url"_s, localUrl(port) }, { u"maxConnection"_s, 100 } } } } };
+                        { u"id"_s, id }, { u"url"_s, localUrl(port) }, { u"maxConnection"_s, maxConnection } } } } };
             const QString file = m_dir.filePath(u"node%1.json"_s.arg(id));
             if (!writeFile(file, QJsonDocument(withEngine(config)).toJson())) return false;
             m_nodes[index] = std::make_unique<NodeProcess>();
@@ -228,7 +228,7 @@ private:
 
     // A balancer and `nodes` nodes; every node up in the balancer's eyes. On Redis (after m_redis is
     // set), a second balancer too.
-    void startCluster(int nodes = 2)
+    void startCluster(int nodes = 2, int maxConnection = 100)
     {
         m_balancer = startBalancer();
         QVERIFY(m_balancer);
@@ -237,7 +237,7 @@ private:
             QVERIFY(m_otherBalancer);
         }
         for (int i = 0; i < nodes; ++i)
-            QVERIFY(startNode(i));
+            QVERIFY(startNode(i, maxConnection));
         QTRY_COMPARE_WITH_TIMEOUT(nodesUp(), nodes, StartMs);
     }
 
@@ -336,7 +336,8 @@ private slots:
         const QString text = QString::fromUtf8(result.out);
         QVERIFY2(text.contains(u"clients connected: 3 of 3"_s), qPrintable(text));
         QVERIFY(text.contains(u"total received: 6"_s));
-        QVERIFY(text.contains(u"messages expected: 6, delivered: 6, lost: 0, duplicated: 0, wrong: 0"_s));
+        QVERIFY(text.contains(
+            u"messages expected: 6, delivered: 6, lost: 0, unsent: 0, duplicated: 0, wrong: 0, foreign: 0"_s));
         QVERIFY(text.contains(u"latency ms: min "_s));
         QVERIFY(text.contains(u"result: PASS"_s));
         // Not a terminal: no progress bar, only the phase lines.
@@ -369,8 +370,13 @@ private slots:
         const StressResult refused = runStress(arguments, {}, withoutKey);
         QCOMPARE(refused.exitCode, 1);
         QCOMPARE(refused.json.value(u"clientsConnected"_s).toInt(), 0);
-        QCOMPARE(refused.json.value(u"sendErrors"_s).toInt(), 3); // 2 private + 1 broadcast, all 401
-        QVERIFY(refused.json.value(u"errors"_s).toArray().first().toString().contains(u"gave up"_s));
+        // Nothing is sent privately to clients that never connected; the broadcast is tried, refused.
+        QCOMPARE(refused.json.value(u"sendErrors"_s).toInt(), 1);
+        QCOMPARE(refused.json.value(u"unsent"_s).toInt(), 4);
+        QCOMPARE(refused.json.value(u"lost"_s).toInt(), 0);
+        const QJsonObject why = refused.json.value(u"connectFailures"_s).toArray().first().toObject();
+        QCOMPARE(why.value(u"reason"_s).toString(), u"the node refused them a token (401)"_s);
+        QCOMPARE(why.value(u"count"_s).toInt(), 2);
     }
 
     void nodeKilledMidRunLosesMessages()
@@ -386,10 +392,80 @@ private slots:
         QCOMPARE(json.value(u"passed"_s).toBool(), false);
         QCOMPARE(json.value(u"clientsConnected"_s).toInt(), 8);
         QCOMPARE(json.value(u"expected"_s).toInt(), 15 * 8 * 2 + 15 * 8);
-        QVERIFY2(json.value(u"lost"_s).toInt() > 0, result.out.constData());
+        // Accepted then lost with the node, or refused once it was gone: both counted, apart.
+        QVERIFY2(json.value(u"lost"_s).toInt() + json.value(u"unsent"_s).toInt() > 0, result.out.constData());
         QVERIFY(json.value(u"delivered"_s).toInt() > 0); // the clients of the surviving node got theirs
         QVERIFY(json.value(u"sendErrors"_s).toInt() > 0);
-        QCOMPARE(json.value(u"delivered"_s).toInt() + json.value(u"lost"_s).toInt(), json.value(u"expected"_s).toInt());
+        QCOMPARE(json.value(u"delivered"_s).toInt() + json.value(u"lost"_s).toInt() + json.value(u"unsent"_s).toInt(),
+            json.value(u"expected"_s).toInt());
+    }
+
+    // A cluster with room for 6 of the run's 8 users: the 2 others are named with the balancer's
+    // reason, not waited for, and what they would have received is unsent, not lost.
+    void fullClusterSaysWhy()
+    {
+        startCluster(2, 3);
+        if (QTest::currentTestFailed()) return;
+        const int timeoutSeconds = 60;
+        const StressResult result = runStress({ u"--config"_s, writeXml(u"full.xml"_s, clusterXml()), u"--json"_s,
+            u"--timeout"_s, QString::number(timeoutSeconds) });
+        QVERIFY2(result.finished, result.err.constData());
+        QCOMPARE(result.exitCode, 1);
+        const QJsonObject &json = result.json;
+        QCOMPARE(json.value(u"clientsConnected"_s).toInt(), 6);
+        const QJsonArray why = json.value(u"connectFailures"_s).toArray();
+        QCOMPARE(why.size(), 1);
+        QCOMPARE(why.at(0).toObject().value(u"reason"_s).toString(), u"the balancer has no room for them (503)"_s);
+        QCOMPARE(why.at(0).toObject().value(u"count"_s).toInt(), 2);
+        // Per client: 15 repeats x (2 channels x private + 1 broadcast) = 45 deliveries.
+        QCOMPARE(json.value(u"unsent"_s).toInt(), 2 * 45);
+        QCOMPARE(json.value(u"unsentReasons"_s).toArray().at(0).toObject().value(u"reason"_s).toString(),
+            u"its client did not connect"_s);
+        QCOMPARE(json.value(u"lost"_s).toInt(), 0);
+        QCOMPARE(json.value(u"delivered"_s).toInt(), 6 * 45);
+        // Not waited for: the run is over long before its connect timeout would have passed.
+        QVERIFY2(json.value(u"durationSeconds"_s).toDouble() < timeoutSeconds / 2.0, result.out.constData());
+    }
+
+    // Another publisher on the run's channel: its messages are named as foreign and do not fail the
+    // run, unless --strict.
+    void foreignMessagesAreNamed_data()
+    {
+        QTest::addColumn<bool>("strict");
+        QTest::addRow("default") << false;
+        QTest::addRow("strict") << true;
+    }
+
+    void foreignMessagesAreNamed()
+    {
+        QFETCH(bool, strict);
+        startCluster();
+        if (QTest::currentTestFailed()) return;
+        QNetworkAccessManager network;
+        std::unique_ptr<QNetworkReply> foreignSend;
+        QStringList arguments { u"--config"_s, writeXml(u"foreign.xml"_s, clusterXml()), u"--json"_s, u"--timeout"_s,
+            u"30"_s, u"--user-prefix"_s, u"stress-"_s };
+        if (strict) arguments << u"--strict"_s;
+        const StressResult result = runStress(arguments, [&] {
+            QNetworkRequest request(QUrl(localUrl(m_balancer->port) + u"/rest/sendbroadcastmessage/"_s));
+            request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+            foreignSend.reset(network.post(
+                request, R"({"channel": "/eXo/stress/one", "message": "not from the run", "id": "someone-else-1"})"));
+        });
+        QVERIFY2(result.finished, result.err.constData());
+        const QJsonObject &json = result.json;
+        QCOMPARE(json.value(u"foreign"_s).toInt(), 8);
+        QCOMPARE(json.value(u"wrong"_s).toInt(), 0);
+        QCOMPARE(json.value(u"delivered"_s).toInt(), json.value(u"expected"_s).toInt());
+        const QJsonObject named = json.value(u"anomalies"_s).toArray().first().toObject();
+        QCOMPARE(named.value(u"kind"_s).toString(), u"foreign"_s);
+        QVERIFY2(named.value(u"client"_s).toString().startsWith(u"stress-"_s),
+            qPrintable(named.value(u"client"_s).toString()));
+        QCOMPARE(named.value(u"channel"_s).toString(), u"/eXo/stress/one"_s);
+        QCOMPARE(named.value(u"id"_s).toString(), u"someone-else-1"_s);
+        QCOMPARE(named.value(u"came"_s).toString(), u"\"not from the run\""_s);
+        QCOMPARE(json.value(u"passed"_s).toBool(), !strict);
+        QCOMPARE(result.exitCode, strict ? 1 : 0);
     }
 
     void nodeKilledMidRunWithFailover()

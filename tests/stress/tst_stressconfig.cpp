@@ -200,6 +200,10 @@ private slots:
                                        << u"--log-level: must be debug, info, warning or error"_s;
         QTest::addRow("positional") << QStringList { u"--config"_s, u"a"_s, u"extra"_s }
                                     << u"unexpected argument \"extra\""_s;
+        QTest::addRow("prefix with a slash") << QStringList { u"--config"_s, u"a"_s, u"--user-prefix"_s, u"a/b"_s }
+                                             << u"--user-prefix: must be 1 to 200 letters"_s;
+        QTest::addRow("prefix with a blank")
+            << QStringList { u"--config"_s, u"a"_s, u"--user-prefix"_s, u"a b"_s } << u"--user-prefix"_s;
     }
 
     void commandLine()
@@ -225,8 +229,15 @@ private slots:
         QVERIFY(options.failover);
         QCOMPARE(options.eventLoop, EventLoop::Kind::Qt);
         QCOMPARE(options.timeout, std::chrono::seconds(7));
+        const auto named = StressCommandLine::parse(
+            { u"cometd-stress"_s, u"--config"_s, u"a.xml"_s, u"--user-prefix"_s, u"load-test.1_"_s, u"--strict"_s });
+        QVERIFY2(named.error.isEmpty(), qPrintable(named.error));
+        QCOMPARE(named.userPrefix, u"load-test.1_"_s);
+        QVERIFY(named.strict);
         const auto defaults = StressCommandLine::parse({ u"cometd-stress"_s, u"--config"_s, u"a.xml"_s });
         QVERIFY(!defaults.json && !defaults.webSocket && !defaults.failover && !defaults.eventLoop);
+        QCOMPARE(defaults.userPrefix, u"exo"_s);
+        QVERIFY(!defaults.strict);
         QCOMPARE(defaults.timeout, std::chrono::seconds(30));
         QCOMPARE(defaults.logRules, u"cometd.*.debug=false\ncometd.*.info=false"_s);
         const auto debug

@@ -1,5 +1,6 @@
 // DeliveryLedger (what was expected, what arrived), StressReport's statistics and forms, and the
 // small pure helpers of the run: the progress line, the node's "listening on" line, the send body.
+#include "connectfailure.h"
 #include "deliveryledger.h"
 #include "nodelauncher.h"
 #include "progressbar.h"
@@ -50,7 +51,7 @@ private slots:
         QCOMPARE(ledger.record(0, Channel, u"1-r0"_s, u"hello"_s, 4000), O::Duplicate);
         QCOMPARE(ledger.record(1, Channel, u"1-r0"_s, u"hallo"_s, 4000), O::Wrong); // text differs
         QCOMPARE(ledger.record(1, Channel, u"1-r0"_s, QJsonValue(42), 4000), O::Wrong); // not a string
-        QCOMPARE(ledger.record(1, Channel, u"9-r0"_s, u"hello"_s, 4000), O::Wrong); // unknown id
+        QCOMPARE(ledger.record(1, Channel, u"9-r0"_s, u"hello"_s, 4000), O::Foreign); // not this run's id
         QCOMPARE(ledger.record(2, Channel, u"1-r0"_s, u"hello"_s, 4000), O::Wrong); // not this client's
         QCOMPARE(ledger.record(1, Other, u"1-r0"_s, u"hello"_s, 4000), O::Wrong); // not on that channel
         QCOMPARE(ledger.record(1, Channel, u"1-r0"_s, u"hello"_s, 4000), O::Delivered); // never marked sent
@@ -59,8 +60,21 @@ private slots:
         QCOMPARE(ledger.delivered(), 2);
         QCOMPARE(ledger.duplicated(), 1);
         QCOMPARE(ledger.redelivered(), 0);
-        QCOMPARE(ledger.wrong(), 5);
+        QCOMPARE(ledger.wrong(), 4);
+        QCOMPARE(ledger.foreign(), 1);
         QCOMPARE(ledger.lost(), 2);
+        // Every wrong, duplicated and foreign delivery is named: client, channel, id, what came.
+        const QList<DeliveryLedger::Anomaly> named = ledger.anomalies();
+        QCOMPARE(named.size(), 6);
+        QCOMPARE(named.at(0).outcome, O::Duplicate);
+        QCOMPARE(named.at(1).outcome, O::Wrong);
+        QCOMPARE(named.at(1).client, 1);
+        QCOMPARE(named.at(1).channel, Channel);
+        QCOMPARE(named.at(1).id, u"1-r0"_s);
+        QCOMPARE(named.at(1).came, u"\"hallo\""_s);
+        QCOMPARE(named.at(2).came, u"42"_s);
+        QCOMPARE(named.at(3).outcome, O::Foreign);
+        QCOMPARE(named.at(3).id, u"9-r0"_s);
         QCOMPARE(ledger.latenciesUs().size(), 1); // no send time, no latency sample
 
         const QList<DeliveryLedger::Key> missing = ledger.missing(0);
@@ -73,6 +87,125 @@ private slots:
         QCOMPARE(ledger.record(0, Other, u"1-r0"_s, u"hello"_s, 1), O::Delivered);
         QCOMPARE(ledger.record(0, Channel, u"2-r0"_s, u"hello!!!"_s, 1), O::Delivered);
         QVERIFY(ledger.complete());
+    }
+
+    void ledgerCountsUnsentApart()
+    {
+        DeliveryLedger ledger;
+        for (int client = 0; client < 3; ++client) {
+            ledger.expect(client, Channel, u"p-r0"_s, u"x"_s);
+            ledger.expect(client, Channel, u"b-r0"_s, u"y"_s);
+        }
+        ledger.markClientUnsent(2); // never connected: both of its deliveries
+        QCOMPARE(ledger.unsent(), 2);
+        ledger.markUnsent(0, Channel, u"p-r0"_s); // its send was refused
+        ledger.markUnsent(0, Channel, u"p-r0"_s); // counted once
+        QCOMPARE(ledger.unsent(), 3);
+        QCOMPARE(ledger.lost(), 3); // 6 expected, 3 unsent, none delivered
+        ledger.markColumnUnsent(Channel, u"b-r0"_s); // a refused broadcast: the rest of its column
+        QCOMPARE(ledger.unsent(), 5);
+        QCOMPARE(ledger.lost(), 1);
+        QVERIFY(!ledger.complete());
+        QCOMPARE(ledger.missing(0), QList<DeliveryLedger::Key> {}); // nothing to re-send: given up
+        QCOMPARE(ledger.record(1, Channel, u"p-r0"_s, u"x"_s, 0), DeliveryLedger::Outcome::Delivered);
+        QVERIFY(ledger.complete()); // nothing left to wait for
+        // A refused send that arrived all the same counts as delivered.
+        QCOMPARE(ledger.record(0, Channel, u"p-r0"_s, u"x"_s, 0), DeliveryLedger::Outcome::Delivered);
+        QCOMPARE(ledger.unsent(), 4);
+        QCOMPARE(ledger.delivered(), 2);
+        QCOMPARE(ledger.lost(), 0);
+    }
+
+    void anomaliesAreBounded()
+    {
+        DeliveryLedger ledger;
+        ledger.expect(0, Channel, u"p-r0"_s, u"x"_s);
+        for (int i = 0; i < 50; ++i) {
+            ledger.record(0, Channel, u"f%1"_s.arg(i), QString(500, u'z'), 0);
+            ledger.record(0, Channel, u"p-r0"_s, u"not x"_s, 0);
+        }
+        QCOMPARE(ledger.foreign(), 50);
+        QCOMPARE(ledger.wrong(), 50);
+        QCOMPARE(ledger.anomalies().size(), 2 * DeliveryLedger::MaxAnomalies);
+        QCOMPARE(ledger.anomalies().first().came.size(), DeliveryLedger::MaxAnomalyText + 1); // cut, with '…'
+
+        StressReport report;
+        report.expected = 1;
+        report.foreign = ledger.foreign();
+        report.wrong = ledger.wrong();
+        report.anomalies = ledger.anomalies();
+        const QString text = report.toText();
+        QVERIFY2(text.contains(u"  foreign: exo0 on /eXo/comedt/test, id f0: came \"zzz"_s), qPrintable(text));
+        QVERIFY(text.contains(u"  wrong: exo0 on /eXo/comedt/test, id p-r0: came \"not x\""_s));
+        QVERIFY2(text.contains(u"… and 60 more not named (the first 20 of each kind are)"_s), qPrintable(text));
+        QCOMPARE(report.toJson().value(Json::Anomalies).toArray().size(), 40);
+    }
+
+    void connectFailureReasons_data()
+    {
+        // The texts are the C++ client's own (clientprotocol.cpp): the tool groups by what they mean.
+        QTest::addColumn<QString>("error");
+        QTest::addColumn<bool>("gaveUp");
+        QTest::addColumn<QString>("reason");
+        QTest::addColumn<bool>("final");
+        QTest::addRow("cluster full") << u"cometdurl answered HTTP 503"_s << false
+                                      << u"the balancer has no room for them (503)"_s << true;
+        QTest::addRow("balancer error") << u"cometdurl answered HTTP 500"_s << false << u"the balancer answered 500"_s
+                                        << false;
+        QTest::addRow("balancer refusal")
+            << u"cometdurl refused user exo3: HTTP 400"_s << true << u"the balancer refused them (400)"_s << true;
+        QTest::addRow("token refused") << u"gettoken refused user exo3: HTTP 401"_s << true
+                                       << u"the node refused them a token (401)"_s << true;
+        QTest::addRow("too many sessions") << u"handshake refused: 503::too many sessions"_s << true
+                                           << u"the node refused the handshake (503::too many sessions)"_s << true;
+        QTest::addRow("handshake retried") << u"handshake refused: 503::busy; trying again"_s << false
+                                           << u"the node refused the handshake (503::busy)"_s << false;
+        QTest::addRow("no balancer") << u"the balancer is unreachable"_s << false << u"the balancer did not answer"_s
+                                     << false;
+        QTest::addRow("silence") << QString() << false << u"no answer in time"_s << false;
+    }
+
+    void connectFailureReasons()
+    {
+        QFETCH(QString, error);
+        QFETCH(bool, gaveUp);
+        QFETCH(QString, reason);
+        QFETCH(bool, final);
+        const ConnectFailure failure = ConnectFailure::classify(error, gaveUp);
+        QCOMPARE(failure.reason, reason);
+        QCOMPARE(failure.final, final);
+    }
+
+    void reasonsAreTalliedAndReported()
+    {
+        ReasonTally tally;
+        tally.add(u"the balancer has no room for them (503)"_s, u"exo25"_s);
+        tally.add(u"the node refused them a token (401)"_s, u"exo27"_s);
+        tally.add(u"the balancer has no room for them (503)"_s, u"exo26"_s, 4);
+        QCOMPARE(tally.total(), 6);
+        QCOMPARE(tally.items().first(), (ReasonCount { u"the balancer has no room for them (503)"_s, 5, u"exo25"_s }));
+
+        StressReport report;
+        report.clients = 30;
+        report.clientsConnected = 24;
+        report.connectFailures = tally.items();
+        report.expected = 10;
+        report.delivered = 4;
+        report.unsent = 6;
+        report.unsentReasons = { ReasonCount { u"its client did not connect"_s, 6, u"exo25"_s } };
+        const QString text = report.toText();
+        QVERIFY2(text.contains(u"clients connected: 24 of 30\n  did not connect: 5 × the balancer has no room for them "
+                               "(503) (first: exo25); 1 × the node refused them a token (401) (first: exo27)"_s),
+            qPrintable(text));
+        QVERIFY(text.contains(u"lost: 0, unsent: 6,"_s));
+        QVERIFY(text.contains(u"  unsent: 6 × its client did not connect (first: exo25)"_s));
+        const QJsonObject json = report.toJson();
+        QCOMPARE(json.value(Json::Unsent).toInt(), 6);
+        QCOMPARE(json.value(Json::ConnectFailures).toArray().size(), 2);
+        QCOMPARE(
+            json.value(Json::ConnectFailures).toArray().at(1).toObject().value(Json::First).toString(), u"exo27"_s);
+        QCOMPARE(json.value(Json::UnsentReasons).toArray().at(0).toObject().value(Json::Count).toInt(), 6);
+        QVERIFY(!report.passed());
     }
 
     void ledgerToleratesDuplicatesInFailover()
@@ -148,12 +281,19 @@ private slots:
         QTest::addColumn<qint64>("duplicated");
         QTest::addColumn<qint64>("wrong");
         QTest::addColumn<qint64>("redelivered");
+        QTest::addColumn<qint64>("unsent");
+        QTest::addColumn<qint64>("foreign");
+        QTest::addColumn<bool>("strict");
         QTest::addColumn<bool>("passed");
-        QTest::addRow("all delivered") << qint64(0) << qint64(0) << qint64(0) << qint64(0) << true;
-        QTest::addRow("one lost") << qint64(1) << qint64(0) << qint64(0) << qint64(0) << false;
-        QTest::addRow("one duplicated") << qint64(0) << qint64(1) << qint64(0) << qint64(0) << false;
-        QTest::addRow("one wrong") << qint64(0) << qint64(0) << qint64(1) << qint64(0) << false;
-        QTest::addRow("redelivered is tolerated") << qint64(0) << qint64(0) << qint64(0) << qint64(3) << true;
+        const qint64 no = 0;
+        QTest::addRow("all delivered") << no << no << no << no << no << no << false << true;
+        QTest::addRow("one lost") << qint64(1) << no << no << no << no << no << false << false;
+        QTest::addRow("one duplicated") << no << qint64(1) << no << no << no << no << false << false;
+        QTest::addRow("one wrong") << no << no << qint64(1) << no << no << no << false << false;
+        QTest::addRow("redelivered is tolerated") << no << no << no << qint64(3) << no << no << false << true;
+        QTest::addRow("one unsent") << no << no << no << no << qint64(1) << no << false << false;
+        QTest::addRow("foreign is tolerated") << no << no << no << no << no << qint64(2) << false << true;
+        QTest::addRow("foreign fails strict") << no << no << no << no << no << qint64(2) << true << false;
     }
 
     void passed()
@@ -162,11 +302,17 @@ private slots:
         QFETCH(qint64, duplicated);
         QFETCH(qint64, wrong);
         QFETCH(qint64, redelivered);
+        QFETCH(qint64, unsent);
+        QFETCH(qint64, foreign);
+        QFETCH(bool, strict);
         QFETCH(bool, passed);
         StressReport report;
         report.expected = 10;
-        report.delivered = 10 - lost;
+        report.delivered = 10 - lost - unsent;
         report.lost = lost;
+        report.unsent = unsent;
+        report.foreign = foreign;
+        report.strict = strict;
         report.duplicated = duplicated;
         report.wrong = wrong;
         report.redelivered = redelivered;
@@ -204,7 +350,8 @@ private slots:
         const QString text = report.toText();
         QVERIFY2(text.contains(u"clients connected: 12 of 12"_s), qPrintable(text));
         QVERIFY(text.contains(u"total received: 25"_s));
-        QVERIFY(text.contains(u"messages expected: 24, delivered: 24, lost: 0, duplicated: 1, wrong: 0"_s));
+        QVERIFY(text.contains(
+            u"messages expected: 24, delivered: 24, lost: 0, unsent: 0, duplicated: 1, wrong: 0, foreign: 0"_s));
         QVERIFY(text.contains(u"send errors: 2"_s));
         QVERIFY(text.contains(u"latency ms: min 0.90, p50 1.50, p90 2.50, p99 2.50, max 2.50"_s));
         // One sample each below 1, 2 and 5 ms: three full bars.
