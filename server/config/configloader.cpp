@@ -593,11 +593,38 @@ ConfigResult<NodeConfig> parse(QByteArrayView data, const QString &fileName)
     return ConfigError { fileName, {}, u"empty file (expected a JSON object or eXo XML)"_s };
 }
 
+namespace {
+
+// Full-line `//` comments (what each key means, in the packaged files) blanked with spaces, so that
+// the parser's offsets, lines and columns stay those of the file. A `//` after a value is not a
+// comment: it would be taken for part of the JSON and reported as an error.
+QByteArray withoutCommentLines(QByteArrayView content)
+{
+    QByteArray text = content.toByteArray();
+    qsizetype lineStart = 0;
+    while (lineStart < text.size()) {
+        qsizetype lineEnd = text.indexOf('\n', lineStart);
+        if (lineEnd < 0) lineEnd = text.size();
+        qsizetype first = lineStart;
+        while (first < lineEnd && (text[first] == ' ' || text[first] == '\t'))
+            ++first;
+        if (lineEnd - first >= 2 && text[first] == '/' && text[first + 1] == '/') {
+            for (qsizetype i = first; i < lineEnd; ++i) {
+                if (text[i] != '\r') text[i] = ' ';
+            }
+        }
+        lineStart = lineEnd + 1;
+    }
+    return text;
+}
+
+} // namespace
+
 ConfigResult<NodeConfig> parseJson(QByteArrayView data, const QString &fileName)
 {
-    const QByteArrayView content = withoutBom(data);
+    const QByteArray content = withoutCommentLines(withoutBom(data));
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(content.toByteArray(), &parseError);
+    const QJsonDocument document = QJsonDocument::fromJson(content, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
         const QByteArrayView before = content.first(std::clamp<qsizetype>(parseError.offset, 0, content.size()));
         const qsizetype lastNewline = before.lastIndexOf('\n');

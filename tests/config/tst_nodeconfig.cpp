@@ -228,6 +228,12 @@ private slots:
         QTest::addRow("invalid JSON")
             << QByteArray("{\n  \"role\": \"all\",\n  \"listen\" \"x\"\n}")
             << u"cluster.json: invalid JSON at line 3, column 13 (offset 31): missing name separator"_s;
+        QTest::addRow("after a comment line the line numbers hold")
+            << QByteArray("// the role\n{\n  // where\n  \"listen\" \"x\"\n}")
+            << u"cluster.json: invalid JSON at line 4, column 13 (offset 37): missing name separator"_s;
+        QTest::addRow("a comment after a value is not one")
+            << QByteArray("{\"role\": \"all\" // all-in-one\n}")
+            << u"cluster.json: invalid JSON at line 1, column 17 (offset 16): unterminated object"_s;
         QTest::addRow("truncated") << json(
             "{'role': 'all'") << u"cluster.json: invalid JSON at line 1, column 15 (offset 14): unterminated string"_s;
         QTest::addRow("empty file") << QByteArray(" \n")
@@ -393,14 +399,17 @@ private slots:
             << json("{'bayeux': {'timeout': 90000}}")
             << u"cluster.json: bayeux.timeout: must be shorter than limits.idleTimeout (60000 ms) (got 90000)"_s;
         // redis (SPEC §6): a password in a bad URL is never echoed
-        QTest::addRow("redis without url") << json("{'redis': {'prefix': 'x'}}")
-                                           << u"cluster.json: redis.url: is required: redis://[:password@]host:port[/db]"_s;
-        QTest::addRow("redis url not redis") << json("{'redis': {'url': 'http://:hunter2@h:1'}}")
-                                             << u"cluster.json: redis.url: must be redis://[:password@]host:port[/db]"_s;
-        QTest::addRow("redis db not a number") << json("{'redis': {'url': 'redis://:hunter2@h:1/x'}}")
-                                               << u"cluster.json: redis.url: must be redis://[:password@]host:port[/db]"_s;
-        QTest::addRow("redis unknown key")
-            << json("{'redis': {'url': 'redis://h:1', 'cluster': true}}") << u"cluster.json: redis.cluster: unknown key"_s;
+        QTest::addRow("redis without url")
+            << json("{'redis': {'prefix': 'x'}}")
+            << u"cluster.json: redis.url: is required: redis://[:password@]host:port[/db]"_s;
+        QTest::addRow("redis url not redis")
+            << json("{'redis': {'url': 'http://:hunter2@h:1'}}")
+            << u"cluster.json: redis.url: must be redis://[:password@]host:port[/db]"_s;
+        QTest::addRow("redis db not a number")
+            << json("{'redis': {'url': 'redis://:hunter2@h:1/x'}}")
+            << u"cluster.json: redis.url: must be redis://[:password@]host:port[/db]"_s;
+        QTest::addRow("redis unknown key") << json("{'redis': {'url': 'redis://h:1', 'cluster': true}}")
+                                           << u"cluster.json: redis.cluster: unknown key"_s;
         QTest::addRow("redis sentinel without port")
             << json("{'redis': {'url': 'redis://h:1', 'sentinels': ['h'], 'master': 'm'}}")
             << u"cluster.json: redis.sentinels[0]: must be HOST:PORT (got \"h\")"_s;
@@ -425,6 +434,26 @@ private slots:
         QCOMPARE(parsed.error().toString(), message);
         QCOMPARE(parsed.error().file, File);
         QVERIFY(!message.contains(u'\n'));
+    }
+
+    // Lines whose first non-blank characters are // are comments: the packaged files explain each key.
+    void commentLines()
+    {
+        const QByteArray text = "// A balancer.\n"
+                                "{\n"
+                                "  // \"role\": \"node\",  (a commented-out key is ignored)\n"
+                                "  \"role\": \"balancer\",\r\n"
+                                "\t// the address: \"listen\": \"0.0.0.0:1\"\n"
+                                "  \"listen\": \"127.0.0.1:9000\"\n"
+                                "}\n// end\n";
+        const auto parsed = ConfigLoader::parse(text, File);
+        QVERIFY2(parsed, qPrintable(errorOf(parsed)));
+        QCOMPARE(parsed->role, NodeConfig::Role::Balancer);
+        QCOMPARE(parsed->listen.toString(), u"127.0.0.1:9000"_s);
+        // A "//" inside a string value is data.
+        const auto url = ConfigLoader::parse("{\"balancerUrl\": \"http://127.0.0.1:8080\"}", File);
+        QVERIFY2(url, qPrintable(errorOf(url)));
+        QCOMPARE(url->balancerUrl.toString(), u"http://127.0.0.1:8080"_s);
     }
 
     void seedXml()
@@ -856,9 +885,10 @@ private slots:
         const auto none = ConfigLoader::parse("{}", File);
         QVERIFY(none);
         QVERIFY(!none->redis); // one balancer, its state in memory
-        const auto parsed = ConfigLoader::parse(json("{'redis': {'url': 'redis://:pw@10.0.0.5:6380/2', 'prefix': 'eu', "
-                                                     "'sentinels': ['10.0.0.1:26379', 's2:26380'], 'master': 'mymaster'}}"),
-            File);
+        const auto parsed
+            = ConfigLoader::parse(json("{'redis': {'url': 'redis://:pw@10.0.0.5:6380/2', 'prefix': 'eu', "
+                                       "'sentinels': ['10.0.0.1:26379', 's2:26380'], 'master': 'mymaster'}}"),
+                File);
         QVERIFY(parsed);
         QVERIFY(parsed->redis);
         QCOMPARE(parsed->redis->url, u"redis://:pw@10.0.0.5:6380/2"_s);
