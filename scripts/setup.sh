@@ -7,8 +7,11 @@ BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 
 # redis-server and redis-sentinel (they bring redis-tools' redis-cli) run the Redis engine's tests on
 # loopback ports of their own; a redis-server daemon the package may start on 6379 is never used.
+# help2man makes the man pages from --help; dpkg-dev (dpkg-shlibdeps), lintian and file build and
+# check the Debian packages (packaging/check-packages.sh).
 APT_PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
-              libgl-dev nodejs npm redis-server redis-sentinel libhiredis-dev)
+              libgl-dev nodejs npm redis-server redis-sentinel libhiredis-dev
+              help2man dpkg-dev lintian file)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -1,0 +1,10 @@
+# CPACK_POST_BUILD_SCRIPTS: the -dbgsym packages CPack wrote, mended by fix-dbgsym.sh.
+set(ddebs)
+foreach(file IN LISTS CPACK_PACKAGE_FILES)
+    if(file MATCHES "\\.ddeb$")
+        list(APPEND ddebs ${file})
+    endif()
+endforeach()
+if(ddebs)
+    execute_process(COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/fix-dbgsym.sh ${ddebs} COMMAND_ERROR_IS_FATAL ANY)
+endif()
