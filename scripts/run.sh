@@ -45,6 +45,8 @@ if [ ! -s "$SECRET_FILE" ]; then
     (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$SECRET_FILE")
 fi
 SECRET="$(cat "$SECRET_FILE")"
+# The programs as a user would type them from here: build/server/cli/cometd-cli.
+SHOWN_BUILD="${BUILD_DIR#"$PWD"/}"
 
 PIDS=()
 declare -A PID_OF
@@ -110,9 +112,9 @@ JSON
     await_listening node2
     cat <<TEXT
 == cluster: balancer http://$HOST:$BASE_PORT, nodes :$((BASE_PORT + 1)) (maxConnection 10) and :$((BASE_PORT + 2)) (15); Ctrl-C stops it
-   console  $BUILD_DIR/admin-gui/cometd-admin --url http://$HOST:$BASE_PORT
-   listen   $BUILD_DIR/server/cli/cometd-cli listen exo1 --url http://$HOST:$BASE_PORT
-   send     $BUILD_DIR/server/cli/cometd-cli send exo1 hello --url http://$HOST:$BASE_PORT
+   console  $SHOWN_BUILD/admin-gui/cometd-admin --url http://$HOST:$BASE_PORT
+   listen   $SHOWN_BUILD/server/cli/cometd-cli listen exo1 --url http://$HOST:$BASE_PORT
+   send     $SHOWN_BUILD/server/cli/cometd-cli send exo1 hello --url http://$HOST:$BASE_PORT
 TEXT
     # One process gone means the cluster is not what was asked for: stop the others too.
     wait -n "${PIDS[@]}" || true
@@ -181,9 +183,9 @@ cat <<TEXT
 == Redis cluster: redis-server $REDIS_URL (key prefix cometd), Ctrl-C stops it
    balancers   http://$HOST:$BASE_PORT/rest/cometdurl/USER/   http://$HOST:$BALANCER2_PORT/rest/cometdurl/USER/
    admin       http://$HOST:$BASE_PORT/admin/api/cluster   http://$HOST:$BALANCER2_PORT/admin/api/cluster
-   console     $BUILD_DIR/admin-gui/cometd-admin --url http://$HOST:$BASE_PORT
-   listen      $BUILD_DIR/server/cli/cometd-cli listen exo1 --url http://$HOST:$BASE_PORT
-   send        $BUILD_DIR/server/cli/cometd-cli send exo1 hello --url http://$HOST:$BALANCER2_PORT
+   console     $SHOWN_BUILD/admin-gui/cometd-admin --url http://$HOST:$BASE_PORT
+   listen      $SHOWN_BUILD/server/cli/cometd-cli listen exo1 --url http://$HOST:$BASE_PORT
+   send        $SHOWN_BUILD/server/cli/cometd-cli send exo1 hello --url http://$HOST:$BALANCER2_PORT
    nodes       1 :$((BASE_PORT + 1)) (maxConnection 10), 2 :$((BASE_PORT + 2)) (15), 3 :$((BASE_PORT + 3)) (20, dynamic)
    publish     redis-cli -p $REDIS_PORT PUBLISH cometd:broadcast '{"channel":"/eXo/cometd/test","message":"hello"}'
 TEXT
