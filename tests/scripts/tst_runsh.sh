@@ -72,8 +72,11 @@ secret_before="$(cat "$SECRET_FILE")"
 stop_cluster INT
 [ "$(grep -c "stopped on SIGTERM" "$WORK/run.out")" -eq 3 ] || fail "not every process said it stopped"
 grep -qF "== cluster stopped" "$WORK/run.out" || fail "run.sh did not say the cluster stopped"
-pgrep -f -- "--listen 127.0.0.1:$((BASE))( |$)|--listen 127.0.0.1:$((BASE + 1))|--listen 127.0.0.1:$((BASE + 2))" >/dev/null \
-    && fail "a cometd-node outlived run.sh"
+# From /proc rather than pgrep: a fresh Debian may have no procps.
+for cmdline in /proc/[0-9]*/cmdline; do
+    { tr '\0' ' ' <"$cmdline"; } 2>/dev/null | grep -qE -- "--listen 127\.0\.0\.1:($BASE|$((BASE + 1))|$((BASE + 2))) " \
+        && fail "a cometd-node outlived run.sh: $(tr '\0' ' ' <"$cmdline")"
+done
 
 start_cluster
 [ "$(cat "$SECRET_FILE")" = "$secret_before" ] || fail "the secret changed across a restart"
