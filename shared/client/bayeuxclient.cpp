@@ -181,4 +181,9 @@ const ClientOptions &BayeuxClient::options() const
     return d->protocol.options();
 }
 
+std::optional<ClientRefusal> BayeuxClient::lastRefusal() const
+{
+    return d->protocol.lastRefusal();
+}
+
 } // namespace Cometd

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
 namespace Cometd {
 
@@ -30,6 +31,21 @@ struct ClientOptions
     QByteArray apiKey; // sent as "Authorization: Bearer" on gettoken when the cluster requires it
     std::chrono::milliseconds requestTimeout { 10000 }; // any request but a held /meta/connect
     std::chrono::milliseconds maxBackoff { 5000 }; // cap of the reconnect backoff
+};
+
+// An answer that refused the client's attempt to connect, as opposed to no answer at all: a program
+// that reports on many clients (cometd-stress) groups them by it, and need not wait for a client
+// that was told no.
+struct ClientRefusal
+{
+    enum class By { Balancer, Node };
+    enum class Step { Locate, Token, Handshake, Subscribe };
+    By by = By::Balancer;
+    Step step = Step::Locate;
+    int httpStatus = 0; // Locate and Token: the HTTP answer's status
+    QString reason; // the refuser's words: the answer's first line, or the Bayeux error ("503::node full")
+
+    friend bool operator==(const ClientRefusal &, const ClientRefusal &) = default;
 };
 
 // One application message as the server delivered it.
@@ -73,6 +89,9 @@ public:
     QString clientId() const;
     QUrl nodeUrl() const; // the node in use, scheme://host:port
     const ClientOptions &options() const;
+    // The refusal that answered the latest attempt to connect; none once ready, or when the latest
+    // attempt got no answer (unreachable, timed out).
+    std::optional<ClientRefusal> lastRefusal() const;
 
 Q_SIGNALS:
     void stateChanged(Cometd::BayeuxClient::State state);

@@ -2,6 +2,7 @@
 
 #include "wire.h"
 
+#include <QJsonDocument>
 #include <QRandomGenerator>
 
 #include <algorithm>
@@ -50,6 +51,22 @@ std::optional<QUrl> parseNodeUrl(const QByteArray &body)
     if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"http" && url.scheme() != u"https"))
         return std::nullopt;
     return url;
+}
+
+// What a refusing answer says, in the refuser's words: the "error" of a JSON body, else the body's
+// first line; bounded, since it ends up in logs and reports.
+QString answerReason(const QByteArray &body)
+{
+    constexpr qsizetype MaxReason = 200;
+    const QJsonObject object = QJsonDocument::fromJson(body).object();
+    QString reason = object.value(Wire::Field::Error).toString();
+    if (reason.isEmpty()) reason = QString::fromUtf8(body.left(MaxReason * 4)).section(u'\n', 0, 0).trimmed();
+    return reason.left(MaxReason);
+}
+
+QString withReason(const QString &text, const QString &reason)
+{
+    return reason.isEmpty() ? text : text + u": "_s + reason;
 }
 
 QUrl appendPath(QUrl base, const QString &tail)
@@ -111,6 +128,7 @@ ClientProtocol::Actions ClientProtocol::start()
     m_tokenFresh = false;
     m_advice = Advice();
     m_releasing = false;
+    m_lastRefusal.reset();
     m_fromBalancer = m_options.nodeUrl.isEmpty();
     if (m_fromBalancer) {
         if (!m_options.baseUrl.isValid() || m_options.baseUrl.host().isEmpty())
@@ -170,6 +188,9 @@ ClientProtocol::Actions ClientProtocol::publish(const QString &channel, const QJ
 ClientProtocol::Actions ClientProtocol::located(int status, const QByteArray &body)
 {
     if (m_state != State::Locating) return {};
+    m_lastRefusal.reset();
+    if (status != 0 && status != 200)
+        refusedBy(ClientRefusal::By::Balancer, ClientRefusal::Step::Locate, status, answerReason(body));
     if (status == 200) {
         const std::optional<QUrl> url = parseNodeUrl(body);
         if (!url) return retryAfterFailure(Next::Locate, QStringLiteral("cometdurl answered no node URL"));
@@ -179,13 +200,17 @@ ClientProtocol::Actions ClientProtocol::located(int status, const QByteArray &bo
     if (status == 0 || status >= 500 || status == 429)
         return retryAfterFailure(Next::Locate,
             status == 0 ? QStringLiteral("the balancer is unreachable")
-                        : QStringLiteral("cometdurl answered HTTP %1").arg(status));
-    return fail(QStringLiteral("cometdurl refused user %1: HTTP %2").arg(m_options.user).arg(status));
+                        : withReason(QStringLiteral("cometdurl answered HTTP %1").arg(status), m_lastRefusal->reason));
+    return fail(withReason(
+        QStringLiteral("cometdurl refused user %1: HTTP %2").arg(m_options.user).arg(status), m_lastRefusal->reason));
 }
 
 ClientProtocol::Actions ClientProtocol::tokenReceived(int status, const QByteArray &body)
 {
     if (m_state != State::Authorizing) return {};
+    m_lastRefusal.reset();
+    if (status != 0 && status != 200)
+        refusedBy(ClientRefusal::By::Node, ClientRefusal::Step::Token, status, answerReason(body));
     if (status == 200) {
         m_token = QString::fromUtf8(body.trimmed());
         if (m_token.isEmpty()) return fail(QStringLiteral("gettoken answered an empty token"));
@@ -201,8 +226,10 @@ ClientProtocol::Actions ClientProtocol::tokenReceived(int status, const QByteArr
         return retryAfterFailure(Next::FetchToken, error);
     }
     if (status >= 500)
-        return retryAfterFailure(Next::FetchToken, QStringLiteral("gettoken answered HTTP %1").arg(status));
-    return fail(QStringLiteral("gettoken refused user %1: HTTP %2").arg(m_options.user).arg(status));
+        return retryAfterFailure(Next::FetchToken,
+            withReason(QStringLiteral("gettoken answered HTTP %1").arg(status), m_lastRefusal->reason));
+    return fail(withReason(
+        QStringLiteral("gettoken refused user %1: HTTP %2").arg(m_options.user).arg(status), m_lastRefusal->reason));
 }
 
 ClientProtocol::Actions ClientProtocol::received(const QJsonArray &messages)
@@ -242,6 +269,7 @@ ClientProtocol::Actions ClientProtocol::transportFailed(const QString &error)
     switch (m_state) {
     case State::Handshaking:
     case State::Connected: {
+        m_lastRefusal.reset(); // no answer this time
         Actions out { action(Action::Kind::ResetTransport) };
         m_connectInFlight = false;
         if (m_options.failover && m_fromBalancer) {
@@ -293,6 +321,7 @@ ClientProtocol::Actions ClientProtocol::onHandshakeReply(const QJsonObject &repl
     if (m_state != State::Handshaking) return {};
     readAdvice(reply);
     const bool freshToken = std::exchange(m_tokenFresh, false);
+    m_lastRefusal.reset();
     if (reply.value(Wire::Field::Successful).toBool()) {
         m_clientId = reply.value(Wire::Field::ClientId).toString();
         if (m_clientId.isEmpty())
@@ -313,8 +342,9 @@ ClientProtocol::Actions ClientProtocol::onHandshakeReply(const QJsonObject &repl
         // A token kept from an earlier handshake may have expired, or the node's secret changed: one
         // new token, and a second refusal is final.
         if (!freshToken) return go(Next::FetchToken);
-        return fail(u"handshake refused: "_s + error);
     }
+    refusedBy(ClientRefusal::By::Node, ClientRefusal::Step::Handshake, 0, error);
+    if (error.startsWith(u"403")) return fail(u"handshake refused: "_s + error);
     if (m_advice.reconnect == Advice::Reconnect::None) return fail(u"handshake refused: "_s + error);
     if (m_advice.reconnect == Advice::Reconnect::Handshake) {
         Actions out { errorAction(u"handshake refused: "_s + error + u"; trying again"_s) };
@@ -365,6 +395,7 @@ ClientProtocol::Actions ClientProtocol::onSubscribeReply(const QJsonObject &repl
         const QString error = reply.value(Wire::Field::Error).toString();
         if (error.startsWith(u"402")) return rehandshake(u"session lost ("_s + error + u')');
         m_subscriptionFailed = true;
+        refusedBy(ClientRefusal::By::Node, ClientRefusal::Step::Subscribe, 0, error);
         out += errorAction(u"subscription to "_s + channel + u" refused: "_s + error);
     }
     if (m_subscribing.isEmpty() && !m_ready && !m_subscriptionFailed) out += readyActions();
@@ -465,6 +496,11 @@ ClientProtocol::Actions ClientProtocol::fail(const QString &error)
     return { action(Action::Kind::CancelTimer), action(Action::Kind::ResetTransport), errorAction(error) };
 }
 
+void ClientProtocol::refusedBy(ClientRefusal::By by, ClientRefusal::Step step, int httpStatus, const QString &reason)
+{
+    m_lastRefusal = ClientRefusal { by, step, httpStatus, reason };
+}
+
 ClientProtocol::Actions ClientProtocol::finishStop()
 {
     ++m_epoch;
@@ -488,6 +524,7 @@ ClientProtocol::Actions ClientProtocol::finishStop()
 ClientProtocol::Actions ClientProtocol::readyActions()
 {
     m_ready = true;
+    m_lastRefusal.reset();
     Actions out;
     if (!m_failedNode.isEmpty()) {
         if (m_failedNode != m_node) {

@@ -12,6 +12,7 @@
 #include <QUrl>
 
 #include <chrono>
+#include <optional>
 
 namespace Cometd {
 
@@ -76,6 +77,7 @@ public:
     QUrl node() const { return m_node; }
     const ClientOptions &options() const { return m_options; }
     const Advice &advice() const { return m_advice; }
+    const std::optional<ClientRefusal> &lastRefusal() const { return m_lastRefusal; }
     bool ackEnabled() const { return m_ackEnabled; }
     qint64 ackBatch() const { return m_ackBatch; }
     // Changes whenever what was sent before no longer matters (a new handshake, stop()): actions
@@ -96,6 +98,7 @@ private:
     Actions rehandshake(const QString &reason);
     Actions readyActions();
     Actions fail(const QString &error);
+    void refusedBy(ClientRefusal::By by, ClientRefusal::Step step, int httpStatus, const QString &reason);
     Actions finishStop();
 
     Actions onHandshakeReply(const QJsonObject &reply);
@@ -129,6 +132,7 @@ private:
     QHash<QString, QString> m_subscribing; // message id → channel, until answered
     bool m_subscriptionFailed = false;
     int m_failures = 0; // consecutive, for the backoff
+    std::optional<ClientRefusal> m_lastRefusal;
     bool m_releaseSlot = false;
     bool m_releasing = false; // releasecometd in flight
 };

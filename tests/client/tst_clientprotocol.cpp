@@ -208,6 +208,113 @@ private slots:
         QCOMPARE(p.state(), State::Connected);
     }
 
+    // Who said no, and in their words: kept until the client is ready, or until an attempt gets no
+    // answer at all (a program waiting for many clients tells "refused" from "still trying").
+    void refusalNamesWhoRefusedAndWhy_data()
+    {
+        QTest::addColumn<int>("step"); // 0 cometdurl, 1 gettoken, 2 handshake
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("body"); // the HTTP body, or the handshake's Bayeux error
+        QTest::addColumn<QString>("advice");
+        QTest::addColumn<ClientRefusal>("expected");
+        QTest::addColumn<State>("state");
+        using By = ClientRefusal::By;
+        using Step = ClientRefusal::Step;
+        QTest::addRow("balancer full") << 0 << 503 << QByteArray("no node has room; retry shortly\n") << QString()
+                                       << ClientRefusal { By::Balancer, Step::Locate, 503,
+                                              QStringLiteral("no node has room; retry shortly") }
+                                       << State::Reconnecting;
+        QTest::addRow("balancer: bad user name (JSON error)")
+            << 0 << 400 << QByteArray(R"({"error":"invalid user name"})") << QString()
+            << ClientRefusal { By::Balancer, Step::Locate, 400, QStringLiteral("invalid user name") } << State::Failed;
+        QTest::addRow("token refused") << 1 << 401 << QByteArray(R"({"error":"API key required"})") << QString()
+                                       << ClientRefusal { By::Node, Step::Token, 401,
+                                              QStringLiteral("API key required") }
+                                       << State::Failed;
+        QTest::addRow("too many sessions")
+            << 2 << 0 << QByteArray("503::too many sessions") << QStringLiteral("none")
+            << ClientRefusal { By::Node, Step::Handshake, 0, QStringLiteral("503::too many sessions") }
+            << State::Failed;
+        QTest::addRow("node full") << 2 << 0 << QByteArray("503::node full") << QStringLiteral("handshake")
+                                   << ClientRefusal { By::Node, Step::Handshake, 0, QStringLiteral("503::node full") }
+                                   << State::Reconnecting;
+    }
+    void refusalNamesWhoRefusedAndWhy()
+    {
+        QFETCH(int, step);
+        QFETCH(int, status);
+        QFETCH(QByteArray, body);
+        QFETCH(QString, advice);
+        QFETCH(ClientRefusal, expected);
+        QFETCH(State, state);
+        ClientProtocol p(options(true));
+        p.start();
+        QVERIFY(!p.lastRefusal());
+        ClientProtocol::Actions actions;
+        if (step == 0) {
+            actions = p.located(status, body);
+        } else {
+            p.located(200, "http://127.0.0.1:8081");
+            if (step == 1) {
+                actions = p.tokenReceived(status, body);
+            } else {
+                p.tokenReceived(200, kToken.toUtf8());
+                actions = p.received({ reply(QStringLiteral("/meta/handshake"), false,
+                    { { QStringLiteral("error"), QString::fromUtf8(body) },
+                        { QStringLiteral("advice"), QJsonObject { { QStringLiteral("reconnect"), advice } } } }) });
+            }
+        }
+        QVERIFY(p.lastRefusal());
+        QCOMPARE(*p.lastRefusal(), expected);
+        QCOMPARE(p.state(), state);
+        // The error text carries the refuser's words too.
+        QVERIFY2(
+            find(actions, Kind::Error)->text.contains(expected.reason), qPrintable(find(actions, Kind::Error)->text));
+    }
+
+    void refusalClearsOnSilenceAndOnReady()
+    {
+        ClientOptions o = options(true);
+        o.failover = false;
+        ClientProtocol p(o);
+        p.start();
+        p.located(503, "no node has room; retry shortly");
+        QVERIFY(p.lastRefusal());
+        p.timerFired();
+        p.located(0, {}); // the balancer went silent: no longer "refused", still trying
+        QVERIFY(!p.lastRefusal());
+        p.timerFired();
+        p.located(503, "no node has room; retry shortly");
+        p.timerFired();
+        p.located(200, "http://127.0.0.1:8081"); // an attempt under way is not refused
+        QVERIFY(!p.lastRefusal());
+        p.tokenReceived(200, kToken.toUtf8());
+        p.received({ reply(QStringLiteral("/meta/handshake"), false,
+            { { QStringLiteral("error"), QStringLiteral("503::node full") },
+                { QStringLiteral("advice"),
+                    QJsonObject { { QStringLiteral("reconnect"), QStringLiteral("handshake") },
+                        { QStringLiteral("interval"), 1000 } } } }) });
+        QVERIFY(p.lastRefusal());
+        p.timerFired();
+        const auto actions = p.received({ handshakeOk() });
+        QVERIFY(find(actions, Kind::Ready));
+        QVERIFY(!p.lastRefusal());
+    }
+
+    void refusedSubscriptionIsARefusal()
+    {
+        ClientOptions o = options();
+        o.channels = QStringList { QStringLiteral("/bad*") };
+        ClientProtocol p(o);
+        const QJsonObject s = sent(handshaken(p), QStringLiteral("/meta/subscribe"));
+        p.received({ reply(QStringLiteral("/meta/subscribe"), false,
+            { { QStringLiteral("id"), s.value(u"id") },
+                { QStringLiteral("error"), QStringLiteral("400::invalid channel") } }) });
+        QVERIFY(p.lastRefusal());
+        QCOMPARE(p.lastRefusal()->step, ClientRefusal::Step::Subscribe);
+        QCOMPARE(p.lastRefusal()->reason, QStringLiteral("400::invalid channel"));
+    }
+
     void connectAdvice_data()
     {
         QTest::addColumn<QJsonObject>("connectReply");
