@@ -266,7 +266,8 @@ void StressRun::maybeFinishConnecting()
     // run holds its slots.
     const bool settled = std::all_of(m_clients.begin(), m_clients.end(), [](const ClientState &state) {
         const bool failed = state.client->state() == Cometd::BayeuxClient::State::Failed;
-        return state.readyCount > 0 || failed || ConnectFailure::classify(state.lastError, failed).final;
+        return state.readyCount > 0 || failed
+            || ConnectFailure::classify(state.client->lastRefusal(), state.lastError, failed).final;
     });
     if (settled) startSending();
 }
@@ -278,7 +279,8 @@ void StressRun::giveUpOnAbsentClients()
         if (state.readyCount > 0 || state.absent) continue;
         state.absent = true;
         const bool failed = state.client->state() == Cometd::BayeuxClient::State::Failed;
-        m_connectFailures.add(ConnectFailure::classify(state.lastError, failed).reason, userName(index));
+        m_connectFailures.add(
+            ConnectFailure::classify(state.client->lastRefusal(), state.lastError, failed).reason, userName(index));
         const qint64 before = m_ledger.unsent();
         m_ledger.markClientUnsent(index);
         countUnsent(before, u"its client did not connect"_s, userName(index));

@@ -375,7 +375,8 @@ private slots:
         QCOMPARE(refused.json.value(u"unsent"_s).toInt(), 4);
         QCOMPARE(refused.json.value(u"lost"_s).toInt(), 0);
         const QJsonObject why = refused.json.value(u"connectFailures"_s).toArray().first().toObject();
-        QCOMPARE(why.value(u"reason"_s).toString(), u"the node refused them a token (401)"_s);
+        QCOMPARE(
+            why.value(u"reason"_s).toString(), u"the node refused them a token (401: missing or wrong credentials)"_s);
         QCOMPARE(why.value(u"count"_s).toInt(), 2);
     }
 

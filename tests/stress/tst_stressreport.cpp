@@ -143,35 +143,49 @@ private slots:
 
     void connectFailureReasons_data()
     {
-        // The texts are the C++ client's own (clientprotocol.cpp): the tool groups by what they mean.
+        using R = Cometd::ClientRefusal;
+        QTest::addColumn<std::optional<R>>("refusal");
         QTest::addColumn<QString>("error");
         QTest::addColumn<bool>("gaveUp");
         QTest::addColumn<QString>("reason");
         QTest::addColumn<bool>("final");
-        QTest::addRow("cluster full") << u"cometdurl answered HTTP 503"_s << false
-                                      << u"the balancer has no room for them (503)"_s << true;
-        QTest::addRow("balancer error") << u"cometdurl answered HTTP 500"_s << false << u"the balancer answered 500"_s
-                                        << false;
+        const std::optional<R> none;
+        QTest::addRow("cluster full") << std::optional(
+            R { R::By::Balancer, R::Step::Locate, 503, u"no node has room; retry shortly"_s })
+                                      << QString() << false << u"the balancer has no room for them (503)"_s << true;
+        // Redis away: the same status, another reason, and it may pass.
+        QTest::addRow("no cluster state")
+            << std::optional(
+                   R { R::By::Balancer, R::Step::Locate, 503, u"the cluster state is unreachable; retry shortly"_s })
+            << QString() << false << u"the balancer answered (503: the cluster state is unreachable; retry shortly)"_s
+            << false;
         QTest::addRow("balancer refusal")
-            << u"cometdurl refused user exo3: HTTP 400"_s << true << u"the balancer refused them (400)"_s << true;
-        QTest::addRow("token refused") << u"gettoken refused user exo3: HTTP 401"_s << true
-                                       << u"the node refused them a token (401)"_s << true;
-        QTest::addRow("too many sessions") << u"handshake refused: 503::too many sessions"_s << true
-                                           << u"the node refused the handshake (503::too many sessions)"_s << true;
-        QTest::addRow("handshake retried") << u"handshake refused: 503::busy; trying again"_s << false
-                                           << u"the node refused the handshake (503::busy)"_s << false;
-        QTest::addRow("no balancer") << u"the balancer is unreachable"_s << false << u"the balancer did not answer"_s
-                                     << false;
-        QTest::addRow("silence") << QString() << false << u"no answer in time"_s << false;
+            << std::optional(R { R::By::Balancer, R::Step::Locate, 400, u"bad user"_s }) << QString() << true
+            << u"the balancer refused them (400: bad user)"_s << true;
+        QTest::addRow("token refused") << std::optional(R { R::By::Node, R::Step::Token, 401, QString() }) << QString()
+                                       << true << u"the node refused them a token (401)"_s << true;
+        QTest::addRow("too many sessions")
+            << std::optional(R { R::By::Node, R::Step::Handshake, 0, u"503::too many sessions"_s }) << QString() << true
+            << u"the node refused the handshake (503::too many sessions)"_s << true;
+        QTest::addRow("handshake retried")
+            << std::optional(R { R::By::Node, R::Step::Handshake, 0, u"503::busy"_s }) << QString() << false
+            << u"the node refused the handshake (503::busy)"_s << false;
+        QTest::addRow("subscription refused")
+            << std::optional(R { R::By::Node, R::Step::Subscribe, 0, u"403::denied"_s }) << QString() << false
+            << u"the node refused a subscription (403::denied)"_s << true;
+        QTest::addRow("no balancer") << none << u"the balancer is unreachable"_s << false
+                                     << u"the balancer did not answer"_s << false;
+        QTest::addRow("silence") << none << QString() << false << u"no answer in time"_s << false;
     }
 
     void connectFailureReasons()
     {
+        QFETCH(std::optional<Cometd::ClientRefusal>, refusal);
         QFETCH(QString, error);
         QFETCH(bool, gaveUp);
         QFETCH(QString, reason);
         QFETCH(bool, final);
-        const ConnectFailure failure = ConnectFailure::classify(error, gaveUp);
+        const ConnectFailure failure = ConnectFailure::classify(refusal, error, gaveUp);
         QCOMPARE(failure.reason, reason);
         QCOMPARE(failure.final, final);
     }
