@@ -64,6 +64,14 @@ for key in secret apiKey adminToken; do
     [ "$(value "$key" "$ETC/balancer.json")" = "$(value "$key" "$ETC/node2.json")" ] || fail "$key differs between files"
     [ "${#key}" -gt 0 ] && [ "$(value "$key" "$ETC/balancer.json" | wc -c)" -gt 32 ] || fail "$key is short"
 done
+# An operator's value with sed's own characters (base64 has /) reaches the other files intact.
+mkdir -p "$WORK/mixed"
+cp "$ROOT/etc/cometd-cluster/"*.json "$WORK/mixed/"
+sed -i 's|"secret": "GENERATED-AT-INSTALL"|"secret": "ab/cd+ef==\&x"|' "$WORK/mixed/node2.json"
+"$ROOT/usr/share/cometd-cluster/generate-secrets" "$WORK/mixed"/*.json
+for file in "$WORK/mixed"/*.json; do
+    [ "$(value secret "$file")" = 'ab/cd+ef==&x' ] || fail "the operator's secret did not reach $(basename "$file")"
+done
 md5sum "$ETC"/*.json >"$WORK/before"
 "$ROOT/usr/share/cometd-cluster/generate-secrets" "$ETC"/*.json
 md5sum --quiet -c "$WORK/before" || fail "a second run changed the files"
