@@ -241,8 +241,9 @@ void BayeuxEngine::Private::onHandshake(const InboundMessage &message, Batch &ba
         if (const auto admitted = refusedHandshakeLog.admit()) {
             if (admitted.suppressed)
                 qCInfo(lcBayeux).noquote() << admitted.suppressed << "refused handshakes were not logged";
-            qCInfo(lcBayeux).noquote() << "handshake refused: invalid token for user"
-                                       << credentials.user.value_or(QString());
+            // Quoted: the name is the client's, unchecked; quoting escapes a line break that would
+            // forge a log line.
+            qCInfo(lcBayeux) << "handshake refused: invalid token for user" << credentials.user.value_or(QString());
         }
         QJsonObject reply = ReplyBuilder::failure(message, Wire::Error::InvalidToken);
         reply.insert(Wire::Field::Advice, ReplyBuilder::noReconnectAdvice());
@@ -264,7 +265,7 @@ void BayeuxEngine::Private::onHandshake(const InboundMessage &message, Batch &ba
         if (const auto admitted = refusedHandshakeLog.admit()) {
             if (admitted.suppressed)
                 qCInfo(lcBayeux).noquote() << admitted.suppressed << "refused handshakes were not logged";
-            qCInfo(lcBayeux).noquote() << "handshake refused: too many sessions for user" << user;
+            qCInfo(lcBayeux) << "handshake refused: too many sessions for user" << user;
         }
         QJsonObject reply = ReplyBuilder::failure(message, Wire::Error::TooManySessions);
         // reconnect "none", not "handshake" with an interval: the CometD clients follow "handshake"
@@ -280,7 +281,7 @@ void BayeuxEngine::Private::onHandshake(const InboundMessage &message, Batch &ba
 
     const bool newUser = !sessions.hasUser(user);
     if (sessions.sessionCount() >= options.maxSessions || (newUser && sessions.userCount() >= options.maxUsers)) {
-        qCInfo(lcBayeux).noquote() << "handshake refused: node full for user" << user;
+        qCInfo(lcBayeux) << "handshake refused: node full for user" << user;
         QJsonObject reply = ReplyBuilder::failure(message, Wire::Error::NodeFull);
         reply.insert(Wire::Field::Advice, ReplyBuilder::nodeFullAdvice());
         batch.replies.append(toCompactJson(reply));

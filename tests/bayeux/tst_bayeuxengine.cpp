@@ -212,6 +212,7 @@ private Q_SLOTS:
     // handshake
     void handshake_data();
     void handshake();
+    void refusedNameCannotForgeALogLine();
     void handshakeAck_data();
     void handshakeAck();
     void clientIdsAreUnguessable();
@@ -377,6 +378,19 @@ void tst_BayeuxEngine::handshake()
     QCOMPARE(h.engine.sessionCount(), 1);
     QCOMPARE(h.engine.userCount(), 1);
     QCOMPARE(h.opened, QStringList { u"exo1 "_s + clientId + u" long-polling"_s });
+}
+
+// The user name of a refused handshake is the client's, unchecked: the log line shows it quoted and
+// escaped, so that a name with a line break does not write a line of its own.
+void tst_BayeuxEngine::refusedNameCannotForgeALogLine()
+{
+    Harness h;
+    FakeConnection connection;
+    QJsonObject message = handshakeMessage(u"mallory\nnode 2 is up"_s);
+    message.insert(Wire::Field::ExoToken, u"not-a-token"_s);
+    QTest::ignoreMessage(QtInfoMsg, "handshake refused: invalid token for user \"mallory\\nnode 2 is up\"");
+    const QJsonObject reply = replyOn(h.send(message, connection), Wire::Channel::Handshake);
+    QCOMPARE(reply.value(Wire::Field::Successful).toBool(true), false);
 }
 
 void tst_BayeuxEngine::handshakeAck_data()
