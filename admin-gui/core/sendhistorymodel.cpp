@@ -1,11 +1,10 @@
 #include "sendhistorymodel.h"
 
+#include "jsontext.h"
 #include "modelroles.h"
 
 #include <QBrush>
 #include <QColor>
-#include <QJsonArray>
-#include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
 
@@ -14,10 +13,7 @@ namespace AdminGui {
 namespace {
 QString compactJson(const QJsonValue &value)
 {
-    if (value.isString()) return value.toString();
-    // One-element array: QJsonDocument cannot hold a scalar.
-    const QByteArray wrapped = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
-    return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
+    return value.isString() ? value.toString() : JsonText::compact(value);
 }
 } // namespace
 

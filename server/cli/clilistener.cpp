@@ -1,6 +1,7 @@
 #include "clilistener.h"
 
-#include <QJsonArray>
+#include "jsontext.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimerEvent>
@@ -65,14 +66,7 @@ QString CliListener::formatMessage(const Cometd::ClientMessage &message, bool js
             { QStringLiteral("data"), message.data } };
         return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
     }
-    QString data;
-    if (message.data.isString()) {
-        data = message.data.toString();
-    } else {
-        // Wrapped in an array, so that a number or a literal is written too; the brackets go.
-        data = QString::fromUtf8(QJsonDocument(QJsonArray { message.data }).toJson(QJsonDocument::Compact));
-        data = data.mid(1, data.size() - 2);
-    }
+    const QString data = message.data.isString() ? message.data.toString() : JsonText::compact(message.data);
     const QString id = message.id.isEmpty() ? QString() : QLatin1Char(' ') + message.id;
     return QStringLiteral("%1%2: %3").arg(message.channel, id, data);
 }

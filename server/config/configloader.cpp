@@ -1,5 +1,6 @@
 #include "configloader.h"
 
+#include "jsontext.h"
 #include "wire.h"
 
 #include <QFile>
@@ -35,8 +36,7 @@ QByteArrayView withoutBom(QByteArrayView data)
 // A JSON value as it appeared, shortened, for "(got ...)".
 QString describe(const QJsonValue &value)
 {
-    QString text = QString::fromUtf8(QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact));
-    text = text.mid(1, text.size() - 2);
+    QString text = JsonText::compact(value);
     if (text.size() > 60) text = text.first(57) + u"..."_s;
     return text;
 }

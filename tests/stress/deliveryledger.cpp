@@ -1,7 +1,6 @@
 #include "deliveryledger.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
+#include "jsontext.h"
 
 using namespace Qt::StringLiterals;
 
@@ -145,9 +144,7 @@ DeliveryLedger::Outcome DeliveryLedger::anomaly(
     int &kept = m_anomaliesKept[int(outcome)];
     if (kept >= MaxAnomalies) return outcome;
     ++kept;
-    // Wrapped in an array, so that a string or a number is written too; the brackets go.
-    QString came = QString::fromUtf8(QJsonDocument(QJsonArray { data }).toJson(QJsonDocument::Compact));
-    came = came.mid(1, came.size() - 2);
+    QString came = JsonText::compact(data);
     if (came.size() > MaxAnomalyText) came = came.left(MaxAnomalyText) + u'…';
     m_anomalies.append(Anomaly { outcome, client, channel, id, came });
     return outcome;
