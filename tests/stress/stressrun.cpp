@@ -218,20 +218,27 @@ void StressRun::connectClients(const QUrl &baseUrl)
             ClientState &state = m_clients[size_t(index)];
             if (state.readyCount++ == 0) ++m_connectedClients;
             if (m_progress) m_progress->update(snapshot());
+            settle(index);
             maybeFinishConnecting();
         });
         connect(client, &Cometd::BayeuxClient::messageReceived, this,
             [this, index](const Cometd::ClientMessage &message) { onMessage(index, message); });
         connect(client, &Cometd::BayeuxClient::errorOccurred, this, [this, index](const QString &error) {
             qCDebug(lcStress).noquote() << userName(index) << error;
-            m_clients[size_t(index)].lastError = error;
-            maybeFinishConnecting(); // a refusal for good (a full cluster) settles this client
+            ClientState &state = m_clients[size_t(index)];
+            state.lastError = error;
+            // Waiting longer helps no client refused for good: a full cluster stays full while this run
+            // holds its slots.
+            const bool failed = state.client->state() == Cometd::BayeuxClient::State::Failed;
+            if (ConnectFailure::classify(state.client->lastRefusal(), error, failed).final) settle(index);
+            maybeFinishConnecting();
         });
         connect(client, &Cometd::BayeuxClient::stateChanged, this, [this, index](Cometd::BayeuxClient::State state) {
             if (state != Cometd::BayeuxClient::State::Failed) return;
             // Gave up for good (token refused, reconnect "none"): no reason to wait for it. One that
             // never connected is counted among those that did not connect, with its reason.
             if (m_clients[size_t(index)].readyCount > 0 && m_failedClients++ == 0) m_firstFailedClient = index;
+            settle(index);
             // Once the client has said why (its error comes after this state change).
             QMetaObject::invokeMethod(this, &StressRun::maybeFinishConnecting, Qt::QueuedConnection);
         });
@@ -262,14 +269,15 @@ void StressRun::startNextClients()
 void StressRun::maybeFinishConnecting()
 {
     if (m_phase != Phase::Connecting || m_nextClient < int(m_clients.size())) return;
-    // Waiting longer helps no client that was refused for good: a full cluster stays full while this
-    // run holds its slots.
-    const bool settled = std::all_of(m_clients.begin(), m_clients.end(), [](const ClientState &state) {
-        const bool failed = state.client->state() == Cometd::BayeuxClient::State::Failed;
-        return state.readyCount > 0 || failed
-            || ConnectFailure::classify(state.client->lastRefusal(), state.lastError, failed).final;
-    });
-    if (settled) startSending();
+    if (m_settledClients == int(m_clients.size())) startSending();
+}
+
+void StressRun::settle(int client)
+{
+    ClientState &state = m_clients[size_t(client)];
+    if (state.settled) return;
+    state.settled = true;
+    ++m_settledClients;
 }
 
 void StressRun::giveUpOnAbsentClients()

@@ -59,6 +59,8 @@ private:
         int resentAtReadyCount = 1; // re-send after each failover, not after the first ready
         bool stopped = false;
         bool absent = false; // never connected: nothing is sent to it
+        // Connected, or refused for good: nothing more to wait for in the connect phase.
+        bool settled = false;
         QString lastError;
     };
     struct Step
@@ -78,6 +80,7 @@ private:
     void countUnsent(qint64 before, const QString &reason, const QString &client);
     void startNextClients();
     int connectedCount() const;
+    void settle(int client);
     void maybeFinishConnecting();
     void onMessage(int client, const Cometd::ClientMessage &message);
 
@@ -116,6 +119,7 @@ private:
     std::vector<ClientState> m_clients;
     int m_nextClient = 0;
     int m_connectedClients = 0; // ready at least once; counted here, not per message
+    int m_settledClients = 0; // ClientState::settled, counted so that each event costs O(1)
     int m_failedClients = 0;
     int m_firstFailedClient = 0;
 
