@@ -71,8 +71,10 @@ public:
     virtual QList<NodeInfo> liveNodes() const = 0; // up or draining: where broadcasts go
     // The node holding the user's slot (where cometdurl sends it); nullopt when it holds none.
     virtual std::optional<QString> nodeOf(const QString &user) const = 0;
-    // The nodes where the user has live sessions: where a private message goes. Empty: 404.
-    virtual QStringList sessionNodesOf(const QString &user) const = 0;
+    // Where a private message for the user goes: the nodes of its live sessions, and the node of a
+    // pending reservation (the user may have handshaken there before the node's report says so; the
+    // node answers with what it holds). Empty: 404.
+    virtual QStringList privateTargetsOf(const QString &user) const = 0;
     virtual std::optional<UserInfo> user(const QString &user) const = 0;
     // Users whose name contains `filter` (case-insensitive; empty: all), by name, `limit` from `offset`.
     virtual UserPage users(const QString &filter, qsizetype offset, qsizetype limit) const = 0;

@@ -195,9 +195,9 @@ std::optional<QString> MemoryClusterState::nodeOf(const QString &user) const
     return record->homeNode();
 }
 
-QStringList MemoryClusterState::sessionNodesOf(const QString &user) const
+QStringList MemoryClusterState::privateTargetsOf(const QString &user) const
 {
-    return m_users.sessionNodesOf(user);
+    return m_users.privateTargetsOf(user);
 }
 
 std::optional<UserInfo> MemoryClusterState::user(const QString &user) const

@@ -54,7 +54,7 @@ public:
     QList<NodeInfo> nodes() const override;
     QList<NodeInfo> liveNodes() const override;
     std::optional<QString> nodeOf(const QString &user) const override;
-    QStringList sessionNodesOf(const QString &user) const override;
+    QStringList privateTargetsOf(const QString &user) const override;
     std::optional<UserInfo> user(const QString &user) const override;
     UserPage users(const QString &filter, qsizetype offset, qsizetype limit) const override;
     ClusterTotals totals() const override;

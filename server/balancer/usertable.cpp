@@ -75,12 +75,14 @@ qsizetype UserTable::slotsOn(const QString &nodeId) const
     return it == m_slots.cend() ? 0 : it->size();
 }
 
-QStringList UserTable::sessionNodesOf(const QString &user) const
+QStringList UserTable::privateTargetsOf(const QString &user) const
 {
     QStringList nodes;
     if (const Record *record = find(user)) {
         for (const Presence &entry : record->presence)
             nodes.append(entry.nodeId);
+        if (!record->reservedNode.isEmpty() && !nodes.contains(record->reservedNode))
+            nodes.append(record->reservedNode);
     }
     return nodes;
 }

@@ -52,7 +52,7 @@ public:
     UserInfo info(const QString &user, const Record &record) const;
     qsizetype slotsOn(const QString &nodeId) const;
     qsizetype userCount() const { return qsizetype(m_users.size()); }
-    QStringList sessionNodesOf(const QString &user) const;
+    QStringList privateTargetsOf(const QString &user) const;
     // Users whose name contains `filter` (case-insensitive; empty: all), by name.
     UserPage page(const QString &filter, qsizetype offset, qsizetype limit) const;
 

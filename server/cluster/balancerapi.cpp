@@ -216,12 +216,7 @@ void BalancerApi::forward(const Http::Request &request, Http::Responder &&respon
     QStringList urls;
     if (isPrivate) {
         const QString user = std::get<Rest::DeliveryRequest>(parsed).exoId;
-        QStringList nodeIds = m_state->sessionNodesOf(user);
-        // A user placed by cometdurl may have handshaken on its node already, the node's report still
-        // on the way: that node is asked too, and answers with the sessions it holds (0: a 404).
-        if (const auto placed = m_state->user(user); placed && placed->reserved && !nodeIds.contains(placed->nodeId))
-            nodeIds.append(placed->nodeId);
-        for (const QString &nodeId : std::as_const(nodeIds)) {
+        for (const QString &nodeId : m_state->privateTargetsOf(user)) {
             if (const auto node = m_state->node(nodeId); node && node->state != Balancer::NodeState::Down)
                 urls.append(node->url);
         }

@@ -404,10 +404,10 @@ std::optional<QString> RedisClusterState::nodeOf(const QString &user) const
     return it->second.info(user).nodeId;
 }
 
-QStringList RedisClusterState::sessionNodesOf(const QString &user) const
+QStringList RedisClusterState::privateTargetsOf(const QString &user) const
 {
     const auto it = m_users.find(user);
-    return it == m_users.end() ? QStringList() : it->second.sessionNodes();
+    return it == m_users.end() ? QStringList() : it->second.privateTargets();
 }
 
 std::optional<Balancer::UserInfo> RedisClusterState::user(const QString &user) const

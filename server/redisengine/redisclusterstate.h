@@ -65,7 +65,7 @@ public:
     QList<Balancer::NodeInfo> nodes() const override;
     QList<Balancer::NodeInfo> liveNodes() const override;
     std::optional<QString> nodeOf(const QString &user) const override;
-    QStringList sessionNodesOf(const QString &user) const override;
+    QStringList privateTargetsOf(const QString &user) const override;
     std::optional<Balancer::UserInfo> user(const QString &user) const override;
     Balancer::UserPage users(const QString &filter, qsizetype offset, qsizetype limit) const override;
     Balancer::ClusterTotals totals() const override;

@@ -70,6 +70,13 @@ QStringList UserRecord::sessionNodes() const
     return nodes;
 }
 
+QStringList UserRecord::privateTargets() const
+{
+    QStringList nodes = sessionNodes();
+    if (!reservedNode.isEmpty() && !nodes.contains(reservedNode)) nodes.append(reservedNode);
+    return nodes;
+}
+
 Balancer::UserInfo UserRecord::info(const QString &user) const
 {
     Balancer::UserInfo info;

@@ -30,6 +30,7 @@ struct UserRecord
 
     Balancer::UserInfo info(const QString &user) const;
     QStringList sessionNodes() const;
+    QStringList privateTargets() const; // ClusterState::privateTargetsOf()
 };
 
 std::optional<UserRecord> decodeUserRecord(QByteArrayView json);

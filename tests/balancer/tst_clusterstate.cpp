@@ -132,6 +132,7 @@ private Q_SLOTS:
     void rejectedReports_data();
     void rejectedReports();
     void severalSessionsHoldOneSlot();
+    void privateMessagesAskTheReservedNode();
     void sessionOnAnotherNode_data();
     void sessionOnAnotherNode();
     void fullListReplacesNodeUsers();
@@ -577,6 +578,22 @@ void tst_ClusterState::severalSessionsHoldOneSlot()
     QCOMPARE(placeOn(state, u"bob"_s), u"1"_s);
 }
 
+// A user placed but not yet reported may have handshaken on its node already: a private message asks
+// that node, which answers with what it holds. Once its last session closes, nowhere.
+void tst_ClusterState::privateMessagesAskTheReservedNode()
+{
+    const QList<Entry> nodes = entries({ 10, 10 });
+    MemoryClusterState state(nodes);
+    bringUp(state, nodes);
+    QCOMPARE(state.privateTargetsOf(u"alice"_s), QStringList());
+    QCOMPARE(placeOn(state, u"alice"_s), u"1"_s);
+    QCOMPARE(state.privateTargetsOf(u"alice"_s), QStringList { u"1"_s });
+    state.report(heartbeat(u"1"_s, 10, { opened(u"alice"_s) }), 1);
+    QCOMPARE(state.privateTargetsOf(u"alice"_s), QStringList { u"1"_s }); // once, not twice
+    state.report(heartbeat(u"1"_s, 10, { closed(u"alice"_s) }), 2);
+    QCOMPARE(state.privateTargetsOf(u"alice"_s), QStringList());
+}
+
 void tst_ClusterState::sessionOnAnotherNode_data()
 {
     QTest::addColumn<bool>("liveOnFirst");
@@ -604,7 +621,7 @@ void tst_ClusterState::sessionOnAnotherNode()
     const QString home = liveOnFirst ? u"1"_s : u"2"_s;
     QCOMPARE(state.nodeOf(u"alice"_s).value_or(QString()), home);
     const QStringList sessionNodes = liveOnFirst ? QStringList { u"1"_s, u"2"_s } : QStringList { u"2"_s };
-    QCOMPARE(state.sessionNodesOf(u"alice"_s), sessionNodes);
+    QCOMPARE(state.privateTargetsOf(u"alice"_s), sessionNodes);
     const UserInfo info = *state.user(u"alice"_s);
     QCOMPARE(info.nodeId, home);
     QCOMPARE(info.sessions, liveOnFirst ? 2 : 1);
@@ -752,7 +769,7 @@ void tst_ClusterState::invalidUsers()
     // A node reporting such a name is ignored for that user, not rejected.
     if (!valid) QTest::ignoreMessage(QtWarningMsg, "node 2 reported an invalid user name; ignored");
     state.report(heartbeat(u"2"_s, 15, { opened(user) }), 1);
-    QCOMPARE(state.sessionNodesOf(user), valid ? QStringList(u"2"_s) : QStringList());
+    QCOMPARE(state.privateTargetsOf(user), valid ? QStringList(u"2"_s) : QStringList());
 }
 
 void tst_ClusterState::userEvents()

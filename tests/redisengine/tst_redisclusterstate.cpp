@@ -130,7 +130,7 @@ private Q_SLOTS:
             m_a, heartbeat(u"n1"_s, { { u"alice"_s, 1, true, u"websocket"_s, QDateTime::currentDateTimeUtc() } })));
         QTRY_VERIFY_WITH_TIMEOUT(m_b.state->user(u"alice"_s) && !m_b.state->user(u"alice"_s)->reserved, 1000);
         QVERIFY(!changed.isEmpty());
-        QCOMPARE(m_b.state->sessionNodesOf(u"alice"_s), QStringList { u"n1"_s });
+        QCOMPARE(m_b.state->privateTargetsOf(u"alice"_s), QStringList { u"n1"_s });
         QCOMPARE(m_b.state->users({}, 0, 10).total, 1);
         QTRY_COMPARE_WITH_TIMEOUT(m_b.state->totals().users, 1, 1000);
 

@@ -25,6 +25,7 @@ private Q_SLOTS:
         QVERIFY(info.reserved);
         QCOMPARE(info.connectedSince, QDateTime(QDate(2026, 12, 3), QTime(9, 0), Qt::UTC));
         QCOMPARE(record->sessionNodes(), (QStringList { u"n2"_s, u"n1"_s }));
+        QCOMPARE(record->privateTargets(), (QStringList { u"n2"_s, u"n1"_s, u"n3"_s }));
     }
 
     void reservationOnly()
@@ -36,6 +37,8 @@ private Q_SLOTS:
         QCOMPARE(info.sessions, 0);
         QVERIFY(info.reserved);
         QVERIFY(record->sessionNodes().isEmpty());
+        // Its handshake on n1 may be there before n1's record says so: a private message asks n1.
+        QCOMPARE(record->privateTargets(), QStringList { u"n1"_s });
     }
 
     void garbageIsRefused_data()
