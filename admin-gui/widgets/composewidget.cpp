@@ -100,6 +100,7 @@ ComposeWidget::ComposeWidget(AdminClient *client, SendHistoryModel *history, QAb
     QHeaderView *header = m_historyView->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::ResizeToContents);
     header->setSectionResizeMode(SendHistoryModel::MessageColumn, QHeaderView::Stretch);
+    header->setResizeContentsPrecision(0); // the rows on screen, not a thousand per new entry
     m_historyView->setWordWrap(false);
     m_historyView->setAlternatingRowColors(true);
 

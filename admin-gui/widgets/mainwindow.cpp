@@ -150,6 +150,9 @@ void MainWindow::setupView(QTableView *view, QSortFilterProxyModel *proxy)
     view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
     view->horizontalHeader()->setHighlightSections(false);
+    // Columns that fit their contents measure the rows on screen only: with the default (1,000 rows)
+    // every live event on a big table would measure a thousand cells again.
+    view->horizontalHeader()->setResizeContentsPrecision(0);
     view->setWordWrap(false);
 }
 
