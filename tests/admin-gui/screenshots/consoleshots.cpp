@@ -90,8 +90,11 @@ int main(int argc, char **argv)
         say(u"the cluster did not show %1 users"_s.arg(expectedUsers + laterUsers));
         return 1;
     }
-    // A few stats ticks, so that the chart has a line to draw.
-    QTest::qWait(6000);
+    // A few stats ticks (one a second), so that the chart has a line to draw.
+    waitFor([&] {
+        const QStringList ids = models.loadHistory().nodeIds();
+        return !ids.isEmpty() && models.loadHistory().samples(ids.first()).size() >= 6;
+    });
 
     window.tabs()->setCurrentIndex(0);
     shot(&window, u"nodes"_s);
@@ -138,7 +141,8 @@ int main(int argc, char **argv)
         say(u"the console never marked the nodes stale"_s);
         return 1;
     }
-    QTest::qWait(3000);
+    // The banner says since when and when the next attempt is.
+    waitFor([&] { return window.bannerText().contains(u"last seen"_s); }, 10000);
     shot(&window, u"stale"_s);
     return 0;
 }
