@@ -532,7 +532,8 @@ void BayeuxEngine::Private::finishBatch(Batch &batch)
         return;
     }
 
-    bool answerNow = connect.holdMs == 0 || connect.resend || session->queue.hasUnsent();
+    bool answerNow = connect.holdMs == 0 || connect.resend || !session->connected || session->queue.hasUnsent();
+    session->connected = true;
     bool multipleClients = false;
     if (!answerNow && !connection->isPersistent() && !session->browserId.isEmpty() && options.maxSessionsPerBrowser >= 0
         && heldPerBrowser.value(session->browserId) >= options.maxSessionsPerBrowser) {

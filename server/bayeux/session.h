@@ -59,6 +59,9 @@ struct Session
     std::optional<qint64> queuedDeadline;
     quint64 generation = 0; // bumped when a new queue entry is pushed; older entries are stale
     bool dirty = false; // waiting in the engine's end-of-turn flush list
+    // A /meta/connect has been answered. The first one is answered at once, as CometD does: it
+    // tells the client its advice and lets a Faye client move to WebSocket without a held poll.
+    bool connected = false;
 };
 
 } // namespace Bayeux

@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include <cctype>
+#include <list>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -175,7 +176,23 @@ public:
         return send(QJsonArray { message }, connection, info);
     }
 
+    // Handshakes and makes the session's first /meta/connect, which the engine answers at once (as
+    // CometD does): the session is then where a real client's is, and its next connect is held.
+    // Empty when either is refused.
     QByteArray handshake(const QString &user, bool ack = false, const RequestInfo &info = longPoll())
+    {
+        const QByteArray clientId = handshakeOnly(user, ack, info);
+        if (clientId.isEmpty()) return {};
+        const bool webSocket = info.transport == Wire::Transport::WebSocket;
+        // Kept: a WebSocket session pushes to the connection of its last connect.
+        FakeConnection &connection = firstConnects.emplace_back(webSocket);
+        const QJsonArray frame
+            = send(connectMessage(clientId, std::nullopt, std::nullopt, info.transport), connection, info);
+        if (!replyOn(frame, Wire::Channel::Connect).value(Wire::Field::Successful).toBool()) return {};
+        return clientId;
+    }
+
+    QByteArray handshakeOnly(const QString &user, bool ack = false, const RequestInfo &info = longPoll())
     {
         FakeConnection connection;
         const QJsonObject reply
@@ -198,6 +215,7 @@ public:
     }
 
     qint64 now = 1000000;
+    std::list<FakeConnection> firstConnects; // before the engine: destroyed after it
     BayeuxEngine engine;
     QStringList opened;
     QStringList closed;
@@ -226,6 +244,8 @@ private Q_SLOTS:
     void unknownClient();
     void connectionTypeRequired_data();
     void connectionTypeRequired();
+    void firstConnectAnsweredAtOnce_data();
+    void firstConnectAnsweredAtOnce();
     void heldConnectTimesOut();
     void clientTimeoutAdvice_data();
     void clientTimeoutAdvice();
@@ -611,6 +631,42 @@ void tst_BayeuxEngine::connectionTypeRequired()
     QCOMPARE(h.engine.heldCount(), 0);
 }
 
+void tst_BayeuxEngine::firstConnectAnsweredAtOnce_data()
+{
+    QTest::addColumn<bool>("webSocket");
+    QTest::addRow("long-polling") << false;
+    QTest::addRow("websocket") << true;
+}
+
+void tst_BayeuxEngine::firstConnectAnsweredAtOnce()
+{
+    // As CometD: the first /meta/connect brings the advice back without waiting, so a client that
+    // starts on long-polling (Faye) can move to WebSocket at once instead of after a held poll.
+    QFETCH(bool, webSocket);
+    const RequestInfo info = webSocket ? ::webSocket() : longPoll();
+    Harness h;
+    const QByteArray clientId = h.handshakeOnly(u"exo1"_s, false, info);
+    QVERIFY(!clientId.isEmpty());
+    FakeConnection connection(webSocket);
+    QJsonObject first = connectMessage(clientId, std::nullopt, std::nullopt, info.transport);
+    first.insert(Wire::Field::Id, u"2"_s);
+    const QJsonObject reply = replyOn(h.send(first, connection, info), Wire::Channel::Connect);
+    QVERIFY(reply.value(Wire::Field::Successful).toBool());
+    QCOMPARE(reply.value(Wire::Field::Id).toString(), u"2"_s);
+    const QJsonObject advice = reply.value(Wire::Field::Advice).toObject();
+    QCOMPARE(advice.value(Wire::AdviceField::Reconnect).toString(), QString(Wire::AdviceField::Retry));
+    QCOMPARE(advice.value(Wire::AdviceField::Timeout).toInt(), 30000);
+    QCOMPARE(h.engine.heldCount(), 0);
+
+    // Only the first: the next connect is held for the whole timeout.
+    QVERIFY(h.send(connectMessage(clientId, std::nullopt, std::nullopt, info.transport), connection, info).isEmpty());
+    QCOMPARE(h.engine.heldCount(), 1);
+    h.advance(29999);
+    QCOMPARE(connection.count(), 1);
+    h.advance(1);
+    QCOMPARE(connection.count(), 2);
+}
+
 void tst_BayeuxEngine::heldConnectTimesOut()
 {
     Harness h;
@@ -968,6 +1024,9 @@ void tst_BayeuxEngine::realTimerAnswersHeldConnect()
     engine.handleBatch(QJsonArray { handshake }, &hs, longPoll());
     const QByteArray clientId
         = replyOn(hs.last(), Wire::Channel::Handshake).value(Wire::Field::ClientId).toString().toLatin1();
+    FakeConnection first;
+    engine.handleBatch(QJsonArray { connectMessage(clientId) }, &first, longPoll());
+    QCOMPARE(first.count(), 1); // the first connect is answered at once
     FakeConnection connection;
     engine.handleBatch(QJsonArray { connectMessage(clientId) }, &connection, longPoll());
     QCOMPARE(connection.count(), 0);

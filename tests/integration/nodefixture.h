@@ -96,7 +96,7 @@ struct NodeFixture
         return message(QStringLiteral("/meta/connect"), clientId, { { QStringLiteral("connectionType"), transport } });
     }
 
-    // gettoken → handshake → subscribe over long-polling; returns the clientId (empty on failure).
+    // gettoken → handshake → subscribe → first connect over long-polling; returns the clientId (empty on failure).
     QString session(RawHttpClient &client, const QString &user, const QString &channel) const
     {
         const QString t = token(client, user);
@@ -107,6 +107,9 @@ struct NodeFixture
         reply = exchange(client, "POST", "/cometd/cometd",
             json(
                 message(QStringLiteral("/meta/subscribe"), clientId, { { QStringLiteral("subscription"), channel } })));
+        if (!reply.jsonArray().at(0).toObject().value(QStringLiteral("successful")).toBool()) return {};
+        // The first connect is answered at once; the session's next one is held.
+        reply = exchange(client, "POST", "/cometd/cometd", json(connectMessage(clientId)));
         if (!reply.jsonArray().at(0).toObject().value(QStringLiteral("successful")).toBool()) return {};
         return clientId;
     }

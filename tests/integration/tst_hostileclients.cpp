@@ -105,9 +105,11 @@ std::vector<std::unique_ptr<RawWebSocket>> openSessions(quint16 port, int count,
             [&] { return std::all_of(sockets.begin(), sockets.end(), [](auto &s) { return !s->frames.isEmpty(); }); },
             30000))
         return {};
+    QStringList clientIds;
     for (auto &socket : sockets) {
         const QString clientId = socket->lastBatch().at(0).toObject().value(u"clientId"_s).toString();
         if (clientId.isEmpty()) return {};
+        clientIds.append(clientId);
         const QJsonArray batch {
             QJsonObject {
                 { u"channel"_s, u"/meta/subscribe"_s }, { u"clientId"_s, clientId }, { u"subscription"_s, kChannel } },
@@ -120,6 +122,11 @@ std::vector<std::unique_ptr<RawWebSocket>> openSessions(quint16 port, int count,
             [&] { return std::all_of(sockets.begin(), sockets.end(), [](auto &s) { return s->frames.size() >= 2; }); },
             30000))
         return {};
+    // The first connect was answered at once; the next one is held, as a real client's would be.
+    for (int i = 0; i < count; ++i) {
+        sockets[i]->sendText(compact(QJsonArray { QJsonObject { { u"channel"_s, u"/meta/connect"_s },
+            { u"clientId"_s, clientIds.at(i) }, { u"connectionType"_s, u"websocket"_s } } }));
+    }
     return sockets;
 }
 

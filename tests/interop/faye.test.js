@@ -3,7 +3,7 @@
 // it comes (handshake over HTTP, then it moves its /meta/connect to websocket). An extension puts
 // exoId/exoToken at the top level of /meta/handshake, as the original eXo client did.
 // Usage: node faye.test.js [path/to/cometd-node]   (or COMETD_NODE=...)
-import { runTest, scenario } from './lib/harness.js';
+import { describe, getToken, runTest, scenario } from './lib/harness.js';
 
 const { default: faye } = await import('faye'); // after the harness checked node_modules
 
@@ -94,7 +94,21 @@ class FayeClient {
     }
 }
 
+// As CometD's server, the node answers a session's first /meta/connect at once: Faye, which sends
+// it over HTTP, learns the advice and moves to WebSocket without waiting out a held poll (30 s,
+// longer than a step may take).
+async function firstConnectAnsweredAtOnce(checks, url) {
+    const user = 'exo-faye-first';
+    const client = new FayeClient(url, 'websocket');
+    const token = await getToken(checks, url, user);
+    await checks.step(`${user}: handshake`, () => client.handshake(user, token));
+    const reply = await checks.step(`${user}: first /meta/connect answered`, () => client.reply((m) => m.channel === '/meta/connect'));
+    checks.ok(reply && reply.successful === true, `${user}: first /meta/connect successful`, describe(reply));
+    await checks.step(`${user}: disconnect`, () => client.disconnect());
+}
+
 await runTest('faye', async ({ checks, url }) => {
+    await firstConnectAnsweredAtOnce(checks, url);
     await scenario(checks, url, 'exo-faye-lp', new FayeClient(url, 'long-polling'), 'long-polling');
     await scenario(checks, url, 'exo-faye-ws', new FayeClient(url, 'websocket'), 'websocket');
 });
