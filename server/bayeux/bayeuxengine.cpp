@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <unordered_map>
 #include <utility>
 
 // Debug output (one line per session opened or closed) is off unless the logging rules ask for it.
@@ -184,7 +185,7 @@ struct BayeuxEngine::Private
     qint64 timerArmedFor = 0;
     QSet<QByteArray> holding; // clientIds with a held /meta/connect
     QHash<QByteArray, int> heldPerBrowser; // long-polls held per BAYEUX_BROWSER
-    QHash<Connection *, QSet<QByteArray>> byConnection; // sessions holding or pushing on a connection
+    std::unordered_map<Connection *, SmallSet<QByteArray>> byConnection; // sessions holding or pushing on a connection
     QList<QByteArray> dirty; // sessions with messages to flush at the end of this event-loop turn
     bool flushScheduled = false;
     qint64 deliveredMessages = 0;
@@ -719,8 +720,8 @@ void BayeuxEngine::Private::unlinkIfUnused(Session *session, Connection *connect
         return;
     const auto it = byConnection.find(connection);
     if (it == byConnection.end()) return;
-    it->remove(session->clientId);
-    if (it->isEmpty()) byConnection.erase(it);
+    it->second.remove(session->clientId);
+    if (it->second.isEmpty()) byConnection.erase(it);
 }
 
 // ---------------------------------------------------------------------------- deadlines, lifetime
@@ -799,9 +800,9 @@ void BayeuxEngine::Private::removeSession(const QByteArray &clientId, const char
 {
     std::unique_ptr<Session> session = sessions.take(clientId);
     if (!session) return;
-    for (const QString &subscription : std::as_const(session->subscriptions)) {
+    session->subscriptions.forEach([&](const QString &subscription) {
         if (channels.unsubscribe(subscription, session.get())) activity.subscribersChanged(subscription, channels);
-    }
+    });
     if (session->held) {
         const HeldConnect held = std::move(*session->held);
         session->held.reset();
@@ -847,23 +848,25 @@ void BayeuxEngine::handleBatch(const QJsonArray &batch, Connection *connection, 
 
 void BayeuxEngine::connectionClosed(Connection *connection)
 {
-    const QSet<QByteArray> clientIds = d->byConnection.take(connection);
-    for (const QByteArray &clientId : clientIds) {
+    const auto node = d->byConnection.extract(connection);
+    if (node.empty()) return;
+    const SmallSet<QByteArray> &clientIds = node.mapped();
+    clientIds.forEach([&](const QByteArray &clientId) {
         Session *session = d->sessions.find(clientId);
-        if (!session) continue;
+        if (!session) return;
         if (session->pushConnection == connection) session->pushConnection = nullptr;
         if (session->held && session->held->connection == connection) d->dropHeld(session);
-    }
+    });
 }
 
 void BayeuxEngine::connectionWritable(Connection *connection)
 {
-    const auto it = d->byConnection.constFind(connection);
-    if (it == d->byConnection.cend()) return;
-    for (const QByteArray &clientId : *it) {
+    const auto it = d->byConnection.find(connection);
+    if (it == d->byConnection.end()) return;
+    it->second.forEach([&](const QByteArray &clientId) {
         Session *session = d->sessions.find(clientId);
         if (session && session->queue.hasUnsent()) d->markDirty(session);
-    }
+    });
 }
 
 void BayeuxEngine::releaseAllHeld()

@@ -2,12 +2,12 @@
 
 #include "connection.h"
 #include "sessionqueue.h"
+#include "smallset.h"
 
 #include <QByteArray>
 #include <QJsonValue>
 #include <QLatin1StringView>
 #include <QList>
-#include <QSet>
 #include <QString>
 
 #include <limits>
@@ -48,7 +48,7 @@ struct Session
     const QString user; // bound at handshake, never changes
     QLatin1StringView transport; // of the handshake; one of the Wire::Transport constants
     QByteArray browserId; // BAYEUX_BROWSER cookie of the last request, may be empty
-    QSet<QString> subscriptions; // channels and patterns, as the client wrote them
+    SmallSet<QString> subscriptions; // channels and patterns, as the client wrote them
     SessionQueue queue;
     std::optional<HeldConnect> held;
     Connection *pushConnection = nullptr; // the WebSocket of the last /meta/connect, if any
