@@ -41,7 +41,7 @@ void NodeReporter::start()
 
 void NodeReporter::sessionOpened(const QString &user, const QByteArray &clientId, QLatin1StringView transport)
 {
-    m_users[user].insert(clientId, { QDateTime::currentDateTimeUtc(), QString(transport) });
+    m_users[user].append({ clientId, QDateTime::currentDateTimeUtc(), transport });
     m_dirty.insert(user);
     m_opened.insert(user);
     scheduleSoon();
@@ -51,7 +51,7 @@ void NodeReporter::sessionClosed(const QString &user, const QByteArray &clientId
 {
     const auto it = m_users.find(user);
     if (it == m_users.end()) return;
-    it->remove(clientId);
+    it->removeIf([&](const SessionEntry &s) { return s.clientId == clientId; });
     if (it->isEmpty()) m_users.erase(it);
     m_dirty.insert(user);
     scheduleSoon();
@@ -82,7 +82,7 @@ Balancer::UserPresence NodeReporter::presenceOf(const QString &user) const
     QStringList transports; // every one in use: a tab on websocket and one long-polling show both
     for (const SessionEntry &s : *it) {
         if (!oldest || s.opened < oldest->opened) oldest = &s;
-        if (!transports.contains(s.transport)) transports.append(s.transport);
+        if (!transports.contains(s.transport)) transports.append(QString(s.transport));
     }
     transports.sort();
     p.connectedSince = oldest->opened;

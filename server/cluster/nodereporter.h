@@ -63,10 +63,13 @@ public:
 private:
     struct SessionEntry
     {
+        QByteArray clientId;
         QDateTime opened;
-        QString transport;
+        QLatin1StringView transport; // one of the Wire::Transport constants
     };
-    using UserSessions = QHash<QByteArray, SessionEntry>;
+    // A user has a few sessions (the engine's maxSessionsPerUser): a list costs tens of bytes
+    // where the smallest QHash costs a few KiB, and this is held for every user of the node.
+    using UserSessions = QList<SessionEntry>;
 
     // A full list under way: what the node held when it started, sent page by page with current
     // figures. Users gone since are skipped (their change says so); channels changed since are
