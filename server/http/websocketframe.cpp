@@ -108,8 +108,12 @@ void FrameReader::feed(QByteArrayView bytes, QList<Event> *events)
     m_buffer.append(bytes);
     while (!m_finished && readFrame(events)) { }
     if (m_finished) return;
-    // Drop what was read; keep the partial frame.
-    if (m_offset > 0) {
+    // Drop what was read; keep the partial frame. With nothing partial the buffer goes too: an
+    // idle connection (most of a node's) keeps no read buffer between its messages.
+    if (m_offset == m_buffer.size()) {
+        m_buffer.clear();
+        m_offset = 0;
+    } else if (m_offset > 0) {
         m_buffer.remove(0, m_offset);
         m_offset = 0;
     }
