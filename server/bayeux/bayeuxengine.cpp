@@ -593,7 +593,8 @@ void BayeuxEngine::Private::hold(Session *session, Batch &batch, const Batch::Co
     }
     session->held = std::move(held);
     holding.insert(session->clientId);
-    byConnection[batch.connection].insert(session->clientId);
+    // A WebSocket is linked already, as the session's push connection.
+    if (batch.connection != session->pushConnection) byConnection[batch.connection].insert(session->clientId);
     scheduleDeadline(session, clock() + connect.holdMs);
 }
 
@@ -708,9 +709,11 @@ void BayeuxEngine::Private::deliver(Connection *connection, const QByteArray &js
 
 void BayeuxEngine::Private::setPushConnection(Session *session, Connection *connection)
 {
+    // Every heartbeat comes here with the connection the session already has: nothing to do.
+    if (session->pushConnection == connection) return;
     Connection *previous = std::exchange(session->pushConnection, connection);
     if (connection) byConnection[connection].insert(session->clientId);
-    if (previous != connection) unlinkIfUnused(session, previous);
+    unlinkIfUnused(session, previous);
 }
 
 void BayeuxEngine::Private::unlinkIfUnused(Session *session, Connection *connection)
