@@ -17,6 +17,7 @@
 'use strict';
 
 const http = require('http');
+const { parseOptions, requireLoopback } = require('./bench-args');
 
 const HELP = `usage: node idle-sessions.js --url=ws://127.0.0.1:PORT/cometd/cometd --sessions=N [options]
   --token-url=BASE       GET BASE/rest/gettoken/<user>/ first and send exoId/exoToken (cometd-node)
@@ -27,15 +28,7 @@ const HELP = `usage: node idle-sessions.js --url=ws://127.0.0.1:PORT/cometd/come
   --setup-timeout=S      seconds allowed for setup (default 120)
   --max-time=S           stop by itself after S seconds (default 900)
 `;
-const opts = {};
-for (const a of process.argv.slice(2)) {
-    const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
-    if (!m || a === '--help') {
-        process.stdout.write(HELP);
-        process.exit(m ? 0 : 64);
-    }
-    opts[m[1]] = m[2] === undefined ? true : m[2];
-}
+const opts = parseOptions(process.argv.slice(2), HELP);
 const cfg = {
     url: opts.url,
     sessions: Number(opts.sessions),
@@ -47,17 +40,11 @@ const cfg = {
     setupTimeout: Number(opts['setup-timeout'] || 120),
     maxTime: Number(opts['max-time'] || 900),
 };
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 if (!cfg.url || !(cfg.sessions > 0 && cfg.sessions <= 50000) || !['websocket', 'long-polling'].includes(cfg.transport)) {
     process.stderr.write(HELP);
     process.exit(64);
 }
-for (const u of [cfg.url, cfg.tokenUrl].filter(Boolean)) {
-    if (!LOOPBACK.test(new URL(u).hostname)) {
-        console.error(`refusing: ${u} is not a loopback address`);
-        process.exit(64);
-    }
-}
+requireLoopback([cfg.url, cfg.tokenUrl].filter(Boolean));
 let WebSocket;
 try {
     WebSocket = require('ws');

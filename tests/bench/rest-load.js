@@ -17,6 +17,7 @@
 const fs = require('fs');
 const http = require('http');
 const { execFileSync } = require('child_process');
+const { parseOptions, requireLoopback } = require('./bench-args');
 
 const HELP = `usage: node rest-load.js --url=http://127.0.0.1:PORT --server-pid=PID [options]
   --path=P               request path (default /rest/sendprivatemessage/)
@@ -28,15 +29,7 @@ const HELP = `usage: node rest-load.js --url=http://127.0.0.1:PORT --server-pid=
   --seconds=S            measured window (default 10)
   --label=TEXT           copied into the result
 `;
-const opts = {};
-for (const a of process.argv.slice(2)) {
-    const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
-    if (!m || a === '--help') {
-        process.stdout.write(HELP);
-        process.exit(m ? 0 : 64);
-    }
-    opts[m[1]] = m[2] === undefined ? true : m[2];
-}
+const opts = parseOptions(process.argv.slice(2), HELP);
 const cfg = {
     url: opts.url,
     serverPid: Number(opts['server-pid']),
@@ -53,11 +46,8 @@ if (!cfg.url || !(cfg.serverPid > 0) || !(cfg.connections > 0) || !(cfg.rate > 0
     process.stderr.write(HELP);
     process.exit(64);
 }
+requireLoopback([cfg.url]);
 const target = new URL(cfg.url);
-if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(target.hostname)) {
-    console.error(`refusing: ${cfg.url} is not a loopback address`);
-    process.exit(64);
-}
 
 let clockTicks = 100;
 try {
