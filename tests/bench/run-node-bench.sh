@@ -29,6 +29,7 @@ usage: tests/bench/run-node-bench.sh [options] [path/to/cometd-node]
   --rest-rate N         REST requests per second (default 2000)
   --rest-connections K  keep-alive connections of the REST driver (default 8)
   --rest-seconds S      REST CPU window (default 10)
+  --rest-idle N         idle websocket sessions of other users on cometd-node during its REST runs (default 0)
   --skip-floor | --skip-faye | --skip-ours | --skip-load | --skip-idle | --skip-heartbeat | --skip-rest
   --out DIR             results directory (default: a new /tmp/cometd-node-bench.* directory)
 env: COMETD_NODE (cometd-node path), PEER_BENCH (default <repo>/../shared/peer-bench),
@@ -42,7 +43,7 @@ PEER_BENCH=${PEER_BENCH:-$REPO/../shared/peer-bench}
 BENCH_CACHE=${BENCH_CACHE:-/tmp/cometd-node-bench-cache}
 REPS=3 CLIENTS=1000 MESSAGES=200 RATE=50 TRANSPORTS="websocket long-polling"
 EVENT_LOOP="" IDLE_COUNTS="10000 20000" IDLE_SECONDS=10 OUT="" IDLE_TRANSPORTS="websocket long-polling"
-HB_SESSIONS=2000 HB_HOLD_MS=1000 HB_SECONDS=10 REST_RATE=2000 REST_CONNECTIONS=8 REST_SECONDS=10
+HB_SESSIONS=2000 HB_HOLD_MS=1000 HB_SECONDS=10 REST_RATE=2000 REST_CONNECTIONS=8 REST_SECONDS=10 REST_IDLE=0
 SKIP_FLOOR=0 SKIP_FAYE=0 SKIP_OURS=0 SKIP_LOAD=0 SKIP_IDLE=0 SKIP_HEARTBEAT=0 SKIP_REST=0
 NODE_BIN=${COMETD_NODE:-}
 
@@ -76,6 +77,7 @@ while [ $# -gt 0 ]; do
         --rest-rate) needval "$@"; REST_RATE=$val ;;
         --rest-connections) needval "$@"; REST_CONNECTIONS=$val ;;
         --rest-seconds) needval "$@"; REST_SECONDS=$val ;;
+        --rest-idle) needval "$@"; REST_IDLE=$val ;;
         --out) needval "$@"; OUT=$val ;;
         --skip-floor) SKIP_FLOOR=1 ;;
         --skip-faye) SKIP_FAYE=1 ;;
@@ -95,6 +97,7 @@ for n in "$REPS" "$CLIENTS" "$MESSAGES" "$RATE" "$IDLE_SECONDS" "$HB_SESSIONS" "
     "$REST_RATE" "$REST_CONNECTIONS" "$REST_SECONDS"; do
     [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "run-node-bench: not a positive number: $n" >&2; exit 64; }
 done
+[[ $REST_IDLE =~ ^[0-9]+$ ]] || { echo "run-node-bench: --rest-idle is a number: $REST_IDLE" >&2; exit 64; }
 for tr in $IDLE_TRANSPORTS; do
     case $tr in websocket|long-polling) ;; *) echo "run-node-bench: unknown idle transport $tr" >&2; exit 64 ;; esac
 done
@@ -412,31 +415,41 @@ fi
 # ---------------------------------------------------------------- REST request cost
 # cometd-node only (Faye has no REST API): private messages to a user without a session (404: the
 # bare request) and to a user with one idle websocket session (the request and one delivery),
-# beside a bare Node http server answering the same requests 404.
-rest_run() { # case tag user
+# beside a bare Node http server answering the same requests 404. With --rest-idle, cometd-node
+# holds that many idle websocket sessions of other users meanwhile (what a request costs a busy node).
+rest_run() { # case tag user idle-sessions-on-the-server
     local rc=0
     run_bg timeout $((REST_SECONDS + 60)) "${PIN_DRIVER[@]}" node "$HERE/rest-load.js" --url="${SRV_URL%%/cometd*}" \
         --server-pid="$SRV_PID" --user="$3" --rate="$REST_RATE" --connections="$REST_CONNECTIONS" \
         --seconds="$REST_SECONDS" --label="$1-r$rep" >"$OUT/raw/$2.driver.log" 2>&1 || rc=$?
     [ "$rc" = 0 ] || log "  rest-load exit status $rc (see $OUT/raw/$2.driver.log)"
-    grep '^RESULT ' "$OUT/raw/$2.driver.log" | sed 's/^RESULT //' | tee -a "$OUT/rest.jsonl" | sed 's/^/  /' >&2 || true
+    grep '^RESULT ' "$OUT/raw/$2.driver.log" | sed "s/^RESULT {/{\"idleSessions\":$4,/" | tee -a "$OUT/rest.jsonl" | sed 's/^/  /' >&2 || true
 }
 if [ "$SKIP_REST" = 0 ]; then
     for rep in $(seq 1 "$REPS"); do
         tag=rest-bare-r$rep
         start_server bare "$tag"
         log "== $tag: bare Node http server (pid $SRV_PID), $REST_RATE requests/s"
-        rest_run bare "$tag" rest-nobody
+        rest_run bare "$tag" rest-nobody 0
         stop_server "$tag"
         if [ "$SKIP_OURS" = 0 ]; then
             tag=rest-ours-r$rep
             start_server ours "$tag"
+            background=() background_ready=0
+            if [ "$REST_IDLE" -gt 0 ]; then
+                log "== $tag: $REST_IDLE idle websocket sessions of other users (server pid $SRV_PID)"
+                open_idle_sessions websocket "$REST_IDLE" "$tag-background" restidle
+                background=("${IDLE_PIDS[@]}") background_ready=$IDLE_READY
+                sleep 2 # their connect replies settle
+            fi
             log "== $tag: to a user without a session (server pid $SRV_PID), $REST_RATE requests/s"
-            rest_run nobody "$tag-nobody" rest-nobody
+            rest_run nobody "$tag-nobody" rest-nobody "$background_ready"
             open_idle_sessions websocket 1 "$tag" rest
             [ "$IDLE_READY" = 1 ] || log "  the REST user's session did not become ready"
             log "== $tag: to a user with one websocket session"
-            rest_run one-session "$tag-one" rest0-0
+            rest_run one-session "$tag-one" rest0-0 "$((background_ready + IDLE_READY))"
+            close_idle_sessions
+            IDLE_PIDS=("${background[@]}")
             close_idle_sessions
             stop_server "$tag"
         fi

@@ -142,8 +142,8 @@ if (heartbeats.length) {
 if (rests.length) {
     const r0 = rests[0];
     out.push(`### REST request cost: POST ${r0.path} at ${r0.rate}/s over ${r0.connections} keep-alive connections (medians)`, '');
-    out.push('| server, case | runs | answered/s | statuses | deliveries | server µs per request | server CPU % of 1 core | p50 ms | p99 ms | driver CPU % | not sent |');
-    out.push('|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+    out.push('| server, case | runs | sessions on the server | answered/s | statuses | deliveries | server µs per request | server CPU % of 1 core | p50 ms | p99 ms | driver CPU % | not sent |');
+    out.push('|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|');
     const caseNames = {
         bare: 'bare Node http server (404)',
         nobody: `${names.ours}, user without a session (404)`,
@@ -152,7 +152,8 @@ if (rests.length) {
     for (const rs of groupBy(rests, (r) => r.label.replace(/-r\d+$/, ''))) {
         const kase = rs[0].label.replace(/-r\d+$/, '');
         const statuses = [...new Set(rs.flatMap((r) => Object.keys(r.byStatus || {})))].join(', ');
-        out.push(`| ${caseNames[kase] || kase} | ${rs.length} | ${f(med(rs.map((r) => r.answeredPerSecond)), 0)} | ${statuses || '–'} | ` +
+        out.push(`| ${caseNames[kase] || kase} | ${rs.length} | ${f(med(rs.map((r) => r.idleSessions ?? 0)), 0)} | ` +
+            `${f(med(rs.map((r) => r.answeredPerSecond)), 0)} | ${statuses || '–'} | ` +
             `${f(med(rs.map((r) => r.delivered)), 0)} | ${f(med(rs.map((r) => r.serverCpuUsPerRequest)), 2)} | ` +
             `${f(med(rs.map((r) => r.serverCpuPctOfOneCore)), 1)} | ${f(med(rs.map((r) => r.latencyMs && r.latencyMs.p50)), 2)} | ` +
             `${f(med(rs.map((r) => r.latencyMs && r.latencyMs.p99)), 2)} | ${f(med(rs.map((r) => r.driverCpuPctOfOneCore)), 0)} | ` +
