@@ -21,7 +21,8 @@ usage: tests/bench/run-node-bench.sh [options] [path/to/cometd-node]
   --transports "T..."   websocket and/or long-polling (default "websocket long-polling")
   --event-loop qt|epoll passed to cometd-node
   --idle "N..."         idle session counts (default "10000 20000"; clamped to the fd limit)
-  --idle-seconds S      idle CPU window (default 10)
+  --idle-hold MS        both servers' long-poll hold in the idle part (default 30000, cometd-node's own)
+  --idle-seconds S      idle CPU window (default: the idle hold, so each session renews once in it)
   --idle-transports "T..."  transports of the idle and heartbeat parts (default "websocket long-polling")
   --heartbeat-sessions N    sessions renewing /meta/connect in the heartbeat part (default 2000)
   --heartbeat-hold MS       the servers' long-poll hold in the heartbeat part (default 1000)
@@ -42,7 +43,7 @@ REPO=$(cd "$HERE/../.." && pwd)
 PEER_BENCH=${PEER_BENCH:-$REPO/../shared/peer-bench}
 BENCH_CACHE=${BENCH_CACHE:-/tmp/cometd-node-bench-cache}
 REPS=3 CLIENTS=1000 MESSAGES=200 RATE=50 TRANSPORTS="websocket long-polling"
-EVENT_LOOP="" IDLE_COUNTS="10000 20000" IDLE_SECONDS=10 OUT="" IDLE_TRANSPORTS="websocket long-polling"
+EVENT_LOOP="" IDLE_COUNTS="10000 20000" IDLE_SECONDS="" IDLE_HOLD_MS=30000 OUT="" IDLE_TRANSPORTS="websocket long-polling"
 HB_SESSIONS=2000 HB_HOLD_MS=1000 HB_SECONDS=10 REST_RATE=2000 REST_CONNECTIONS=8 REST_SECONDS=10 REST_IDLE=0
 SKIP_FLOOR=0 SKIP_FAYE=0 SKIP_OURS=0 SKIP_LOAD=0 SKIP_IDLE=0 SKIP_HEARTBEAT=0 SKIP_REST=0
 NODE_BIN=${COMETD_NODE:-}
@@ -70,6 +71,7 @@ while [ $# -gt 0 ]; do
         --event-loop) needval "$@"; EVENT_LOOP=$val ;;
         --idle) needval "$@"; IDLE_COUNTS=$val ;;
         --idle-seconds) needval "$@"; IDLE_SECONDS=$val ;;
+        --idle-hold) needval "$@"; IDLE_HOLD_MS=$val ;;
         --idle-transports) needval "$@"; IDLE_TRANSPORTS=$val ;;
         --heartbeat-sessions) needval "$@"; HB_SESSIONS=$val ;;
         --heartbeat-hold) needval "$@"; HB_HOLD_MS=$val ;;
@@ -93,6 +95,8 @@ while [ $# -gt 0 ]; do
     shift
     if [ "$shift_extra" = 1 ]; then shift; fi
 done
+[[ $IDLE_HOLD_MS =~ ^[1-9][0-9]*$ ]] || { echo "run-node-bench: not a positive number: $IDLE_HOLD_MS" >&2; exit 64; }
+IDLE_SECONDS=${IDLE_SECONDS:-$(((IDLE_HOLD_MS + 999) / 1000))}
 for n in "$REPS" "$CLIENTS" "$MESSAGES" "$RATE" "$IDLE_SECONDS" "$HB_SESSIONS" "$HB_HOLD_MS" "$HB_SECONDS" \
     "$REST_RATE" "$REST_CONNECTIONS" "$REST_SECONDS"; do
     [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "run-node-bench: not a positive number: $n" >&2; exit 64; }
@@ -349,7 +353,10 @@ if [ "$SKIP_IDLE" = 0 ] && [ ${#SERVERS[@]} -gt 0 ]; then
             for tr in $IDLE_TRANSPORTS; do
                 for srv in "${SERVERS[@]}"; do
                     tag=idle-$srv-$tr-$requested-r$rep
-                    start_server "$srv" "$tag"
+                    # The same hold for both servers, and a window as long as it: the setup burst
+                    # puts every session's renewal at the same phase, and such a window sees each
+                    # session renew once, as a steady state would.
+                    start_server "$srv" "$tag" "$IDLE_HOLD_MS"
                     log "== $tag: $n $tr sessions (server pid $SRV_PID)"
                     sleep 1
                     rss_before=$(rss_kib "$SRV_PID")
@@ -364,8 +371,8 @@ if [ "$SKIP_IDLE" = 0 ] && [ ${#SERVERS[@]} -gt 0 ]; then
                     rnote=$note
                     if [ "$IDLE_SETUP_OK" != 1 ]; then rnote="${rnote:+$rnote; }setup incomplete"; fi
                     if [ "$IDLE_READY" -lt "$n" ]; then rnote="${rnote:+$rnote; }$((n - IDLE_READY)) sessions not ready"; fi
-                    printf '{"server":"%s","transport":"%s","rep":%d,"requested":%d,"sessions":%d,"ready":%d,"fds":%d,"rssBeforeKiB":%d,"rssAfterKiB":%d,"cpuPct":%s,"seconds":%d,"note":"%s"}\n' \
-                        "$srv" "$tr" "$rep" "$requested" "$n" "$IDLE_READY" "$fds" "$rss_before" "$rss_after" "$cpu" "$IDLE_SECONDS" "$rnote" |
+                    printf '{"server":"%s","transport":"%s","rep":%d,"requested":%d,"sessions":%d,"ready":%d,"fds":%d,"rssBeforeKiB":%d,"rssAfterKiB":%d,"cpuPct":%s,"seconds":%d,"holdMs":%d,"note":"%s"}\n' \
+                        "$srv" "$tr" "$rep" "$requested" "$n" "$IDLE_READY" "$fds" "$rss_before" "$rss_after" "$cpu" "$IDLE_SECONDS" "$IDLE_HOLD_MS" "$rnote" |
                         tee -a "$OUT/idle.jsonl" | sed 's/^/  /' >&2
                     close_idle_sessions
                     stop_server "$tag"

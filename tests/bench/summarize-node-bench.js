@@ -103,7 +103,8 @@ const notes = (rs) => [...new Set(rs.map((r) => r.note).filter(Boolean))].join('
 for (const transport of ['websocket', 'long-polling']) {
     const rows = idle.filter((r) => (r.transport || 'websocket') === transport);
     if (!rows.length) continue;
-    out.push(`### idle ${transport} sessions (medians)`, '');
+    const hold = rows[0].holdMs ? `, long-poll hold ${rows[0].holdMs / 1000} s` : '';
+    out.push(`### idle ${transport} sessions${hold} (medians)`, '');
     out.push('| server | sessions requested | runs | ready | server fds | RSS before MiB | RSS with sessions MiB | KiB per session | idle CPU % of 1 core | over s | KiB ×Faye | CPU ×Faye | note |');
     out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
     const perKiB = (r) => (r.ready > 0 && r.rssBeforeKiB != null && r.rssAfterKiB != null ? (r.rssAfterKiB - r.rssBeforeKiB) / r.ready : null);
