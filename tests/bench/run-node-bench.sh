@@ -255,7 +255,9 @@ stop_server() { # tag
 }
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
-cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+# Empty when the process is gone: the caller notes it instead of the whole run stopping.
+cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || true; }
+GONE_NOTE="the server exited during the window (see its log)"
 
 # ---------------------------------------------------------------- the delivery runs
 SERVERS=()
@@ -367,8 +369,12 @@ if [ "$SKIP_IDLE" = 0 ] && [ ${#SERVERS[@]} -gt 0 ]; then
                     t0=$(cpu_ticks "$SRV_PID")
                     sleep "$IDLE_SECONDS"
                     t1=$(cpu_ticks "$SRV_PID")
-                    cpu=$(awk -v a="$t0" -v b="$t1" -v s="$IDLE_SECONDS" 'BEGIN { printf "%.2f", (b - a) * 100 / (s * 100) }')
-                    rnote=$note
+                    cpu=null rnote=$note
+                    if [ -n "$t0" ] && [ -n "$t1" ]; then
+                        cpu=$(awk -v a="$t0" -v b="$t1" -v s="$IDLE_SECONDS" 'BEGIN { printf "%.2f", (b - a) * 100 / (s * 100) }')
+                    else
+                        rnote="${rnote:+$rnote; }$GONE_NOTE"
+                    fi
                     if [ "$IDLE_SETUP_OK" != 1 ]; then rnote="${rnote:+$rnote; }setup incomplete"; fi
                     if [ "$IDLE_READY" -lt "$n" ]; then rnote="${rnote:+$rnote; }$((n - IDLE_READY)) sessions not ready"; fi
                     printf '{"server":"%s","transport":"%s","rep":%d,"requested":%d,"sessions":%d,"ready":%d,"fds":%d,"rssBeforeKiB":%d,"rssAfterKiB":%d,"cpuPct":%s,"seconds":%d,"holdMs":%d,"note":"%s"}\n' \
@@ -404,12 +410,14 @@ if [ "$SKIP_HEARTBEAT" = 0 ] && [ ${#SERVERS[@]} -gt 0 ]; then
                 renewals=$(renewals_between_counts)
                 hnote=""
                 if [ "$IDLE_SETUP_OK" != 1 ] || [ "$IDLE_READY" -lt "$HB_SESSIONS" ]; then hnote="$((HB_SESSIONS - IDLE_READY)) sessions not ready"; fi
+                if [ -z "$t0" ] || [ -z "$t1" ]; then hnote="${hnote:+$hnote; }$GONE_NOTE" t0=0 t1=0 renewals=0; fi
                 awk -v srv="$srv" -v tr="$tr" -v rep="$rep" -v n="$HB_SESSIONS" -v ready="$IDLE_READY" -v hold="$HB_HOLD_MS" \
                     -v s="$HB_SECONDS" -v a="$t0" -v b="$t1" -v r="$renewals" -v note="$hnote" 'BEGIN {
                     cpu = (b - a) / 100
                     us = r > 0 ? sprintf("%.2f", cpu * 1e6 / r) : "null"
-                    printf "{\"server\":\"%s\",\"transport\":\"%s\",\"rep\":%d,\"sessions\":%d,\"ready\":%d,\"holdMs\":%d,\"seconds\":%d,\"renewals\":%d,\"serverCpuSeconds\":%.2f,\"cpuPct\":%.2f,\"usPerRenewal\":%s,\"note\":\"%s\"}\n",
-                        srv, tr, rep, n, ready, hold, s, r, cpu, cpu * 100 / s, us, note
+                    cpuPct = r > 0 ? sprintf("%.2f", cpu * 100 / s) : "null"
+                    printf "{\"server\":\"%s\",\"transport\":\"%s\",\"rep\":%d,\"sessions\":%d,\"ready\":%d,\"holdMs\":%d,\"seconds\":%d,\"renewals\":%d,\"serverCpuSeconds\":%.2f,\"cpuPct\":%s,\"usPerRenewal\":%s,\"note\":\"%s\"}\n",
+                        srv, tr, rep, n, ready, hold, s, r, cpu, cpuPct, us, note
                 }' | tee -a "$OUT/heartbeat.jsonl" | sed 's/^/  /' >&2
                 close_idle_sessions
                 stop_server "$tag"
