@@ -5,6 +5,8 @@
 //   RESULTS_DIR/runs.jsonl   bayeux-load.js RESULT lines, labels "<server>-<transport>-r<rep>"
 //   RESULTS_DIR/floor.jsonl  tcp-floor lines ({"mode": "ws"|"lp", "serverCpuUsPerDelivery", ...})
 //   RESULTS_DIR/idle.jsonl   one line per idle measurement (written by run-node-bench.sh)
+//   RESULTS_DIR/heartbeat.jsonl  one line per heartbeat measurement (run-node-bench.sh)
+//   RESULTS_DIR/rest.jsonl   rest-load.js RESULT objects, labels "<case>-r<rep>"
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -35,6 +37,8 @@ const ratio = (a, b) => (a === null || b === null || !b ? '–' : `${(a / b).toF
 const runs = readLines('runs.jsonl');
 const floors = readLines('floor.jsonl');
 const idle = readLines('idle.jsonl');
+const heartbeats = readLines('heartbeat.jsonl');
+const rests = readLines('rest.jsonl');
 const names = {
     faye: `Faye ${opt('faye-version') || ''}`.trim(),
     ours: `cometd-node${opt('node-version') ? ` ${opt('node-version')}` : ''}`,
@@ -84,14 +88,77 @@ for (const transport of ['websocket', 'long-polling']) {
     }
 }
 
-if (idle.length) {
-    out.push('### idle websocket sessions', '');
-    out.push('| server | sessions requested | ready | server fds | RSS before MiB | RSS with sessions MiB | KiB per session | idle CPU % of 1 core | over s | note |');
-    out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
-    for (const r of idle) {
-        const perKiB = r.ready > 0 && r.rssBeforeKiB != null && r.rssAfterKiB != null ? (r.rssAfterKiB - r.rssBeforeKiB) / r.ready : null;
-        out.push(`| ${names[r.server] || r.server} | ${r.requested} | ${r.ready} | ${r.fds ?? '–'} | ${f(r.rssBeforeKiB / 1024, 0)} | ` +
-            `${f(r.rssAfterKiB / 1024, 0)} | ${f(perKiB, 2)} | ${f(r.cpuPct, 1)} | ${r.seconds} | ${r.note || ''} |`);
+// Rows of one kind grouped by key(row), in first-seen order.
+const groupBy = (rows, key) => {
+    const groups = new Map();
+    for (const r of rows) {
+        const k = key(r);
+        if (!groups.has(k)) groups.set(k, []);
+        groups.get(k).push(r);
+    }
+    return [...groups.values()];
+};
+const notes = (rs) => [...new Set(rs.map((r) => r.note).filter(Boolean))].join('; ');
+
+for (const transport of ['websocket', 'long-polling']) {
+    const rows = idle.filter((r) => (r.transport || 'websocket') === transport);
+    if (!rows.length) continue;
+    const hold = rows[0].holdMs ? `, long-poll hold ${rows[0].holdMs / 1000} s` : '';
+    out.push(`### idle ${transport} sessions${hold} (medians)`, '');
+    out.push('| server | sessions requested | runs | ready | server fds | RSS before MiB | RSS with sessions MiB | KiB per session | idle CPU % of 1 core | over s | KiB ×Faye | CPU ×Faye | note |');
+    out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+    const perKiB = (r) => (r.ready > 0 && r.rssBeforeKiB != null && r.rssAfterKiB != null ? (r.rssAfterKiB - r.rssBeforeKiB) / r.ready : null);
+    const faye = {};
+    for (const rs of groupBy(rows, (r) => `${r.requested}|${r.server}`)) {
+        const r0 = rs[0];
+        const kib = med(rs.map(perKiB));
+        const cpu = med(rs.map((r) => r.cpuPct));
+        if (r0.server === 'faye') faye[r0.requested] = { kib, cpu };
+        const ref = r0.server === 'ours' ? faye[r0.requested] : null;
+        out.push(`| ${names[r0.server] || r0.server} | ${r0.requested} | ${rs.length} | ${f(med(rs.map((r) => r.ready)), 0)} | ` +
+            `${f(med(rs.map((r) => r.fds)), 0)} | ${f(med(rs.map((r) => r.rssBeforeKiB)) / 1024, 0)} | ` +
+            `${f(med(rs.map((r) => r.rssAfterKiB)) / 1024, 0)} | ${f(kib, 2)} | ${f(cpu, 2)} | ${r0.seconds} | ` +
+            `${ref ? ratio(kib, ref.kib) : '–'} | ${ref ? ratio(cpu, ref.cpu) : '–'} | ${notes(rs)} |`);
+    }
+    out.push('');
+}
+
+if (heartbeats.length) {
+    const h0 = heartbeats[0];
+    out.push(`### heartbeat: server CPU per /meta/connect renewal, long-poll hold ${h0.holdMs} ms (medians)`, '');
+    out.push('| transport | server | runs | sessions ready | renewals/s | server CPU % of 1 core | µs per renewal | ×Faye | note |');
+    out.push('|---|---|---:|---:|---:|---:|---:|---:|---|');
+    const faye = {};
+    for (const rs of groupBy(heartbeats, (r) => `${r.transport}|${r.server}`)) {
+        const r0 = rs[0];
+        const us = med(rs.map((r) => r.usPerRenewal));
+        if (r0.server === 'faye') faye[r0.transport] = us;
+        out.push(`| ${r0.transport} | ${names[r0.server] || r0.server} | ${rs.length} | ${f(med(rs.map((r) => r.ready)), 0)} | ` +
+            `${f(med(rs.map((r) => r.renewals / r.seconds)), 0)} | ${f(med(rs.map((r) => r.cpuPct)), 1)} | ${f(us, 2)} | ` +
+            `${r0.server === 'ours' && faye[r0.transport] !== undefined ? ratio(us, faye[r0.transport]) : '–'} | ${notes(rs)} |`);
+    }
+    out.push('');
+}
+
+if (rests.length) {
+    const r0 = rests[0];
+    out.push(`### REST request cost: POST ${r0.path} at ${r0.rate}/s over ${r0.connections} keep-alive connections (medians)`, '');
+    out.push('| server, case | runs | sessions on the server | answered/s | statuses | deliveries | server µs per request | server CPU % of 1 core | p50 ms | p99 ms | driver CPU % | not sent |');
+    out.push('|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+    const caseNames = {
+        bare: 'bare Node http server (404)',
+        nobody: `${names.ours}, user without a session (404)`,
+        'one-session': `${names.ours}, user with one websocket session (200, 1 delivery)`,
+    };
+    for (const rs of groupBy(rests, (r) => r.label.replace(/-r\d+$/, ''))) {
+        const kase = rs[0].label.replace(/-r\d+$/, '');
+        const statuses = [...new Set(rs.flatMap((r) => Object.keys(r.byStatus || {})))].join(', ');
+        out.push(`| ${caseNames[kase] || kase} | ${rs.length} | ${f(med(rs.map((r) => r.idleSessions ?? 0)), 0)} | ` +
+            `${f(med(rs.map((r) => r.answeredPerSecond)), 0)} | ${statuses || '–'} | ` +
+            `${f(med(rs.map((r) => r.delivered)), 0)} | ${f(med(rs.map((r) => r.serverCpuUsPerRequest)), 2)} | ` +
+            `${f(med(rs.map((r) => r.serverCpuPctOfOneCore)), 1)} | ${f(med(rs.map((r) => r.latencyMs && r.latencyMs.p50)), 2)} | ` +
+            `${f(med(rs.map((r) => r.latencyMs && r.latencyMs.p99)), 2)} | ${f(med(rs.map((r) => r.driverCpuPctOfOneCore)), 0)} | ` +
+            `${f(med(rs.map((r) => r.notSent + r.errors)), 0)} |`);
     }
     out.push('');
 }
