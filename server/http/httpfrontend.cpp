@@ -12,12 +12,27 @@
 #include <QUrl>
 
 #include <fcntl.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 
 Q_LOGGING_CATEGORY(lcHttp, "cometd.http", QtInfoMsg)
 
 namespace Http {
 
 namespace {
+
+// Writes what the socket takes without blocking; the count written (0 on any error, which the
+// caller's QTcpSocket then meets and reports as it does for its own writes).
+qsizetype sendNow(qintptr descriptor, const QByteArray &bytes)
+{
+    if (descriptor < 0) return 0;
+    for (;;) {
+        const ssize_t n = ::send(int(descriptor), bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n >= 0) return qsizetype(n);
+        if (errno != EINTR) return 0;
+    }
+}
 
 Method toMethod(QHttpServerRequest::Method m)
 {
@@ -128,11 +143,18 @@ void ConnectionState::write(const QByteArray &bytes, bool close)
 {
     if (m_socket->state() != QAbstractSocket::ConnectedState) return;
     m_lastActivity = m_frontend->now();
-    m_socket->write(bytes);
-    // Write now rather than on the next write notification: the answer leaves one loop iteration
-    // sooner, and the notifier is enabled and disabled within the iteration, which the epoll
-    // dispatcher coalesces into no system call at all.
-    m_socket->flush();
+    // Straight to the kernel while Qt holds nothing for this socket: QAbstractSocket's write buffer
+    // keeps a 32 KiB chunk for the rest of the connection once it has been used (heaptrack: 32 KiB
+    // per held long-poll), and an answer nearly always fits the kernel's send buffer whole. Only a
+    // remainder, or a write behind one, goes through Qt, which also meets any error there.
+    const qsizetype sent = m_socket->bytesToWrite() == 0 ? sendNow(m_socket->socketDescriptor(), bytes) : 0;
+    if (sent < bytes.size()) {
+        m_socket->write(bytes.constData() + sent, bytes.size() - sent);
+        // Write now rather than on the next write notification: the answer leaves one loop
+        // iteration sooner, and the notifier is enabled and disabled within the iteration, which
+        // the epoll dispatcher coalesces into no system call at all.
+        m_socket->flush();
+    }
     if (close) m_socket->disconnectFromHost();
 }
 
