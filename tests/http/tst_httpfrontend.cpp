@@ -48,6 +48,15 @@ class tst_HttpFrontend : public QObject
     std::vector<Responder> m_held; // responders the "hold" path keeps
     int m_goneCalls = 0;
 
+    // Larger than a loopback socket's send buffer, and different at every offset.
+    static QByteArray bigAnswer()
+    {
+        QByteArray bytes;
+        for (int i = 0; bytes.size() < 8 * 1024 * 1024; ++i)
+            bytes += QByteArray::number(i) + ' ';
+        return bytes;
+    }
+
     void startServer(Limits limits = {})
     {
         m_held.clear();
@@ -60,6 +69,8 @@ class tst_HttpFrontend : public QObject
                 m_held.push_back(std::move(responder));
             } else if (path == u"/drop") {
                 // a responder destroyed unanswered
+            } else if (path == u"/big") {
+                responder.respond(Response::text(bigAnswer()));
             } else {
                 responder.respond(Response::text("echo:" + request.body));
             }
@@ -253,6 +264,24 @@ private slots:
 
     // A client that keeps sending requests without reading the answers is dropped once more than
     // the outgoing budget waits for it, instead of its answers piling up in the server.
+    // An answer is sent straight to the kernel while nothing waits in Qt; what the kernel does not
+    // take goes through Qt after it, and a second answer queues behind both, in order.
+    void bigAnswerArrivesWholeAndInOrder()
+    {
+        Limits limits;
+        limits.maxOutgoingBytes = 32 * 1024 * 1024; // the request behind is not a slow consumer's
+        startServer(limits);
+        RawClient client(m_port);
+        QTRY_VERIFY(client.connected());
+        client.send("GET /big HTTP/1.1\r\n\r\nPOST /x HTTP/1.1\r\nContent-Length: 4\r\n\r\ntail");
+        QTRY_VERIFY_WITH_TIMEOUT(client.received.endsWith("echo:tail"), 20000);
+        const QByteArray big = bigAnswer();
+        const qsizetype bodyStart = client.received.indexOf("\r\n\r\n") + 4;
+        QVERIFY(bodyStart > 4);
+        QCOMPARE(client.received.mid(bodyStart, big.size()), big);
+        QCOMPARE(client.responses(), 2);
+    }
+
     void slowConsumerIsDropped()
     {
         Limits limits;
