@@ -56,6 +56,7 @@ public:
     Http::WebSocket *m_socket;
     QByteArray m_browserId;
     qint64 m_lastHeard;
+    std::list<Link *>::iterator m_byLastHeard; // its place in the transport's list
     qint64 m_budget;
     mutable bool m_waitingForDrain = false;
     bool m_pinged = false;
@@ -90,9 +91,10 @@ void WebSocketTransport::adopt(Http::WebSocket *socket)
     link->m_browserId = socket->request().cookie(Wire::BrowserCookie);
     if (link->m_browserId.isEmpty()) link->m_browserId = Bayeux::SessionStore::newRandomId();
     m_links.emplace(link, std::move(owned));
+    link->m_byLastHeard = m_byLastHeard.insert(m_byLastHeard.end(), link);
 
     connect(socket, &Http::WebSocket::textReceived, this, [this, link](const QByteArray &bytes) {
-        link->m_lastHeard = m_clock.elapsed();
+        heard(link);
         link->m_pinged = false;
         // Pushes stop at the budget, so only replies to the client's own messages take it past
         // twice that: a client that keeps sending without reading is a slow consumer.
@@ -111,12 +113,12 @@ void WebSocketTransport::adopt(Http::WebSocket *socket)
             *batch.messages, link, Bayeux::RequestInfo { Wire::Transport::WebSocket, link->m_browserId });
     });
     connect(socket, &Http::WebSocket::pongReceived, this, [this, link] {
-        link->m_lastHeard = m_clock.elapsed();
+        heard(link);
         link->m_pinged = false;
     });
     connect(socket, &Http::WebSocket::bytesWritten, this, [this, link] {
         // A client taking its bytes is alive, even if it has nothing to say.
-        link->m_lastHeard = m_clock.elapsed();
+        heard(link);
         if (link->drained()) m_engine->connectionWritable(link);
     });
     connect(socket, &Http::WebSocket::disconnected, this, [this, link] { drop(link); });
@@ -128,21 +130,33 @@ void WebSocketTransport::drop(Link *link)
     if (it == m_links.end()) return;
     QObject::disconnect(link->m_socket, nullptr, this, nullptr);
     m_engine->connectionClosed(link);
+    m_byLastHeard.erase(link->m_byLastHeard);
     m_links.erase(it); // deletes the socket later
+}
+
+void WebSocketTransport::heard(Link *link)
+{
+    link->m_lastHeard = m_clock.elapsed();
+    m_byLastHeard.splice(m_byLastHeard.end(), m_byLastHeard, link->m_byLastHeard);
 }
 
 void WebSocketTransport::sweep()
 {
     const qint64 now = m_clock.elapsed();
+    // Collected first: a ping written at once counts as heard and moves its link in the list.
     std::vector<Link *> dead;
-    for (auto &[raw, link] : m_links) {
-        const qint64 quiet = now - link->m_lastHeard;
-        if (quiet > m_options.idleTimeoutMs) {
-            dead.push_back(raw);
-        } else if (quiet > m_options.idleTimeoutMs / 2 && !link->m_pinged) {
-            link->m_pinged = true;
-            link->m_socket->ping();
-        }
+    std::vector<Link *> quiet;
+    for (Link *link : m_byLastHeard) {
+        const qint64 silence = now - link->m_lastHeard;
+        if (silence <= m_options.idleTimeoutMs / 2) break; // every link after it was heard later
+        if (silence > m_options.idleTimeoutMs)
+            dead.push_back(link);
+        else if (!link->m_pinged)
+            quiet.push_back(link);
+    }
+    for (Link *link : quiet) {
+        link->m_pinged = true;
+        link->m_socket->ping();
     }
     for (Link *link : dead) {
         QObject::disconnect(link->m_socket, nullptr, this, nullptr);

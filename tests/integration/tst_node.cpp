@@ -1,6 +1,7 @@
 // A whole node over loopback: every transport, the REST API and every row of SPEC §4.
 #include "eventdispatcher.h"
 #include "nodefixture.h"
+#include "rawwebsocket.h"
 
 #include <QSignalSpy>
 #include <QTcpSocket>
@@ -243,6 +244,36 @@ private slots:
         QCOMPARE(quint8(received.at(headEnd)), quint8(0x89));
         // ... and, still unanswered, the socket is closed
         QTRY_VERIFY_WITH_TIMEOUT(closed, 15000);
+    }
+
+    // The idle sweep walks sockets from the one heard from longest ago and stops at the first
+    // recent one: a socket that talks moves behind the silent ones, which are still pinged, then
+    // closed, while it is left alone.
+    void onlySilentWebSocketsArePinged()
+    {
+        NodeConfig config = NodeFixture::defaultConfig();
+        config.limits.idleTimeout = std::chrono::milliseconds(1500);
+        QVERIFY(f.start(config));
+        RawWebSocket talker;
+        RawWebSocket silent;
+        talker.open(f.port);
+        QTRY_VERIFY(talker.isOpen());
+        silent.open(f.port); // opened after the talker: behind it in the list until the talker talks
+        QTRY_VERIFY(silent.isOpen());
+        // Every 300 ms a message the node answers (an unknown client's connect).
+        QTimer talk;
+        connect(&talk, &QTimer::timeout, &talker, [&] {
+            talker.sendText(R"([{"channel":"/meta/connect","clientId":"nobody","connectionType":"websocket"}])");
+        });
+        talk.start(300);
+        const auto pinged = [](const RawWebSocket &ws) {
+            return std::any_of(ws.frames.cbegin(), ws.frames.cend(), [](const auto &f) { return f.opcode == 0x9; });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(pinged(silent), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(silent.isClosed(), 15000);
+        QVERIFY(!talker.isClosed());
+        QVERIFY(!pinged(talker));
+        QVERIFY(talker.frames.size() >= 3); // its messages were answered all along
     }
 
     void severalSessionsOfOneUser()
