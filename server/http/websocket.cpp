@@ -46,6 +46,7 @@ WebSocket::WebSocket(qintptr descriptor, Request request, qint64 maxMessageBytes
     : QObject(parent)
     , m_fd(descriptor)
     , m_request(std::move(request))
+    , m_peer(m_request.peer)
     , m_reader(maxMessageBytes)
 { }
 
@@ -130,8 +131,7 @@ void WebSocket::handle(const Event &event)
         if (const LogThrottle::Admission admitted = errors.admit()) {
             if (admitted.suppressed > 0)
                 qCInfo(lcHttp).noquote() << admitted.suppressed << "more WebSocket protocol errors were not logged";
-            qCInfo(lcHttp).noquote() << "WebSocket from" << m_request.peer.toString()
-                                     << "closed:" << event.payload.constData();
+            qCInfo(lcHttp).noquote() << "WebSocket from" << m_peer.toString() << "closed:" << event.payload.constData();
         }
         close(event.code);
         return;

@@ -32,7 +32,11 @@ public:
     // Processes `alreadyRead` and starts reading: connect the signals first.
     void start(const QByteArray &alreadyRead);
 
+    // The upgrade request, for whoever adopts the socket; empty after releaseRequest().
     const Request &request() const { return m_request; }
+    // Lets the request's headers, path and query go once the adopter has read what it needs: a
+    // socket can stay open for hours, and the node holds tens of thousands.
+    void releaseRequest() { m_request = Request(); }
     bool isOpen() const { return m_state == State::Open; }
     // Bytes handed to sendText() and the like that the peer has not taken yet (in this process; the
     // kernel's buffer is not counted).
@@ -65,6 +69,7 @@ private:
 
     qintptr m_fd;
     Request m_request;
+    QHostAddress m_peer; // kept for logs after the request is released
     WebSocketProtocol::FrameReader m_reader;
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr; // only while bytes wait for the peer

@@ -90,6 +90,7 @@ void WebSocketTransport::adopt(Http::WebSocket *socket)
     // The browser id comes from the upgrade request's cookie, as on the HTTP transports.
     link->m_browserId = socket->request().cookie(Wire::BrowserCookie);
     if (link->m_browserId.isEmpty()) link->m_browserId = Bayeux::SessionStore::newRandomId();
+    socket->releaseRequest(); // nothing else of it is needed
     m_links.emplace(link, std::move(owned));
     link->m_byLastHeard = m_byLastHeard.insert(m_byLastHeard.end(), link);
 

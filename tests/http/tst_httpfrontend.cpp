@@ -405,6 +405,46 @@ private slots:
         QCOMPARE(echoed.size(), 1);
     }
 
+    // The adopter lets the upgrade request go; the socket still works, and its protocol errors
+    // still name the peer.
+    void releasedRequestKeepsThePeerForLogs()
+    {
+        Limits limits;
+        limits.maxWebSocketMessageBytes = 1000;
+        startServer(limits);
+        std::unique_ptr<WebSocket> serverSide;
+        QString pathBefore;
+        bool emptyAfter = false;
+        connect(m_frontend.get(), &Frontend::webSocketConnected, this, [&](WebSocket *ws) {
+            pathBefore = ws->request().path();
+            ws->releaseRequest();
+            emptyAfter = ws->request().pathSegments.isEmpty() && ws->request().headers.isEmpty();
+            serverSide.reset(ws);
+            connect(ws, &WebSocket::textReceived, ws, [ws](const QByteArray &m) { ws->sendText(m); });
+        });
+        static QStringList logged;
+        logged.clear();
+        const QtMessageHandler previous
+            = qInstallMessageHandler([](QtMsgType, const QMessageLogContext &context, const QString &message) {
+                  if (QByteArrayView(context.category) == "cometd.http") logged.append(message);
+              });
+        QWebSocket client;
+        QSignalSpy echoed(&client, &QWebSocket::textMessageReceived);
+        client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(m_port)));
+        QTRY_VERIFY(serverSide);
+        QCOMPARE(pathBefore, QStringLiteral("/ws"));
+        QVERIFY(emptyAfter);
+        client.sendTextMessage(QStringLiteral("still here"));
+        QTRY_COMPARE(echoed.size(), 1);
+        QSignalSpy closed(&client, &QWebSocket::disconnected);
+        client.sendTextMessage(QString(5000, u'x')); // over the limit: a protocol error
+        const bool wasClosed = closed.wait(5000);
+        qInstallMessageHandler(previous);
+        QVERIFY(wasClosed);
+        QVERIFY2(logged.filter(QStringLiteral("WebSocket from 127.0.0.1 closed")).size() == 1,
+            qPrintable(logged.join(u'\n')));
+    }
+
     void closedWebSocketsFreeTheirSockets_data()
     {
         QTest::addColumn<bool>("serverCloses");
