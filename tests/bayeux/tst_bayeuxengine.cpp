@@ -258,6 +258,8 @@ private Q_SLOTS:
     void webSocketRepliesAtOnceAndPushes();
     void webSocketSingleMessageFrameIsShared();
     void webSocketConnectionClosed();
+    void manySessionsOnOneWebSocket();
+    void manySubscriptionsOfOneSession();
     void longPollConnectionClosed();
     void multipleClients_data();
     void multipleClients();
@@ -918,6 +920,79 @@ void tst_BayeuxEngine::webSocketConnectionClosed()
         = h.send(connectMessage(clientId, std::nullopt, std::nullopt, Wire::Transport::WebSocket), ws2, webSocket());
     QCOMPARE(dataOf(frame), QJsonArray { 1 });
     QCOMPARE(ws.count(), 0);
+}
+
+void tst_BayeuxEngine::manySessionsOnOneWebSocket()
+{
+    // Past the few a connection's session set keeps inline (SmallSet), so moving and closing go
+    // through its hash table.
+    constexpr int Sessions = 40;
+    constexpr int Moved = 10;
+    Harness h;
+    FakeConnection ws(true);
+    FakeConnection ws2(true);
+    QList<QByteArray> ids;
+    for (int i = 0; i < Sessions; ++i) {
+        ids.append(h.handshake(u"user"_s + QString::number(i), false, webSocket()));
+        QVERIFY(!ids.last().isEmpty());
+        h.send(connectMessage(ids.last(), std::nullopt, std::nullopt, Wire::Transport::WebSocket), ws, webSocket());
+    }
+    QCOMPARE(h.engine.heldCount(), Sessions);
+    // Some sessions move to another socket: their held connects there replace the ones on `ws`.
+    for (int i = 0; i < Moved; ++i)
+        h.send(connectMessage(ids.at(i), std::nullopt, std::nullopt, Wire::Transport::WebSocket), ws2, webSocket());
+    QCOMPARE(h.engine.heldCount(), Sessions);
+
+    h.engine.connectionClosed(&ws);
+    QCOMPARE(h.engine.heldCount(), Moved); // only those still on ws2
+    QCOMPARE(h.engine.sessionCount(), Sessions); // the sessions live on until they expire
+
+    // A broadcast reaches exactly the moved sessions through ws2, and nothing goes to `ws`.
+    const int wsFrames = ws.count();
+    for (const QByteArray &id : std::as_const(ids))
+        QVERIFY(h.subscribe(id, u"/all"_s));
+    QCOMPARE(h.engine.publish(u"/all"_s, 7, {}), Sessions);
+    runPostedEvents();
+    QCOMPARE(ws.count(), wsFrames);
+    int pushed = 0;
+    for (int i = 0; i < ws2.count(); ++i)
+        pushed += int(dataOf(ws2.frame(i)).size());
+    QCOMPARE(pushed, Moved);
+    h.engine.connectionClosed(&ws2);
+    QCOMPARE(h.engine.heldCount(), 0);
+}
+
+void tst_BayeuxEngine::manySubscriptionsOfOneSession()
+{
+    // Past the few a session's subscription set keeps inline (SmallSet).
+    constexpr int Channels = 40;
+    Harness h;
+    const QByteArray clientId = h.handshake(u"exo1"_s);
+    for (int i = 0; i < Channels; ++i)
+        QVERIFY(h.subscribe(clientId, u"/c/"_s + QString::number(i)));
+    QVERIFY(h.subscribe(clientId, u"/c/7"_s)); // again: still one subscription
+    for (int i = 0; i < Channels; ++i)
+        QVERIFY(h.engine.isSubscribed(u"exo1"_s, u"/c/"_s + QString::number(i)));
+
+    FakeConnection connection;
+    for (int i = 0; i < Channels; i += 2) {
+        const QJsonObject reply = replyOn(
+            h.send(subscribeMessage(clientId, QString(u"/c/"_s + QString::number(i)), Wire::Channel::Unsubscribe),
+                connection),
+            Wire::Channel::Unsubscribe);
+        QVERIFY(reply.value(Wire::Field::Successful).toBool());
+    }
+    for (int i = 0; i < Channels; ++i) {
+        QCOMPARE(h.engine.hasChannel(u"/c/"_s + QString::number(i)), i % 2 == 1);
+        QCOMPARE(h.engine.isSubscribed(u"exo1"_s, u"/c/"_s + QString::number(i)), i % 2 == 1);
+    }
+
+    // The session goes: every channel it was left in goes with it.
+    const QJsonObject bye { { Wire::Field::Channel, Wire::Channel::Disconnect },
+        { Wire::Field::ClientId, QString::fromLatin1(clientId) } };
+    QVERIFY(replyOn(h.send(bye, connection), Wire::Channel::Disconnect).value(Wire::Field::Successful).toBool());
+    for (int i = 0; i < Channels; ++i)
+        QVERIFY(!h.engine.hasChannel(u"/c/"_s + QString::number(i)));
 }
 
 void tst_BayeuxEngine::longPollConnectionClosed()
