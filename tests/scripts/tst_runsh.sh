@@ -18,9 +18,12 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; echo "--- run.sh said:" >&2; cat "$WORK/run.out" >&2 || true; exit 1; }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Below the kernel's ephemeral range, which the other tests' outgoing connections draw from while
+# this one runs: a port there can be taken between the probe and run.sh's bind.
+EPHEMERAL_LOW="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
 BASE=""
 for _ in $(seq 50); do
-    candidate=$((20000 + RANDOM % 20000))
+    candidate=$((10000 + RANDOM % (EPHEMERAL_LOW - 10003)))
     if port_free "$candidate" && port_free $((candidate + 1)) && port_free $((candidate + 2)); then BASE=$candidate; break; fi
 done
 [ -n "$BASE" ] || fail "no three free ports"
